@@ -1,0 +1,23 @@
+import type { FunctionGraph } from '../ir/fgraph.js';
+import type { NDArray } from '../ir/ndarray.js';
+import type { Variable } from '../ir/variable.js';
+
+/** What `f.kernels()` lists: one entry per kernel, with the user-level ops it computes and its source. */
+export interface KernelInfo {
+  name: string;
+  backend: string;
+  ops: string[];
+  source: string;
+}
+
+/** A compiled schedule: takes the values of the graph's leaves, returns the values of its outputs. */
+export interface Executable {
+  /** Output arrays are the executable's own buffers: valid until the next call. */
+  run(leafValue: (v: Variable) => NDArray): NDArray[];
+  kernels(): KernelInfo[];
+}
+
+export interface Backend {
+  readonly name: string;
+  prepare(fg: FunctionGraph): Executable;
+}

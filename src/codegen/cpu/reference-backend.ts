@@ -1,0 +1,82 @@
+import type { Backend, Executable, KernelInfo } from '../backend.js';
+import type { FunctionGraph } from '../../ir/fgraph.js';
+import { NDArray } from '../../ir/ndarray.js';
+import type { Apply, Variable } from '../../ir/variable.js';
+import { allocArray } from '../../ir/dtype.js';
+import { sameShape, sizeOf } from '../../util/shape.js';
+import { debugLog, DebugLevel } from '../../util/debug.js';
+
+/**
+ * The CPU backend's reference executor: runs each node's reference implementation in topological order over
+ * buffers that are allocated once per output shape and reused on every later call with the same shapes.
+ */
+export class ReferenceCpuBackend implements Backend {
+  readonly name = 'cpu';
+  prepare(fg: FunctionGraph): Executable {
+    return new ReferenceExecutable(fg);
+  }
+}
+
+interface Step {
+  node: Apply;
+  inputSlots: number[];
+  outputSlots: number[];
+}
+
+class ReferenceExecutable implements Executable {
+  private readonly slotOf = new Map<Variable, number>();
+  private readonly leaves: Variable[] = [];
+  private readonly leafSlots: number[] = [];
+  private readonly steps: Step[] = [];
+  private readonly outputSlots: number[];
+  private readonly values: (NDArray | undefined)[];
+
+  constructor(private readonly fg: FunctionGraph) {
+    const slot = (v: Variable): number => {
+      let s = this.slotOf.get(v);
+      if (s === undefined) {
+        s = this.slotOf.size;
+        this.slotOf.set(v, s);
+        if (!v.owner) {
+          this.leaves.push(v);
+          this.leafSlots.push(s);
+        }
+      }
+      return s;
+    };
+    for (const node of fg.toposort()) {
+      this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot) });
+    }
+    this.outputSlots = fg.outputs.map(slot);
+    this.values = new Array<NDArray | undefined>(this.slotOf.size);
+    debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
+  }
+
+  run(leafValue: (v: Variable) => NDArray): NDArray[] {
+    const values = this.values;
+    for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValue(this.leaves[i]!);
+    for (const step of this.steps) {
+      const inputs = step.inputSlots.map((s) => values[s]!);
+      const shapes = step.node.op.outputShapes(inputs, step.node);
+      const outputs = step.outputSlots.map((s, k) => {
+        const shape = shapes[k]!;
+        const prev = values[s];
+        if (prev && sameShape(prev.shape, shape)) return prev;
+        const dtype = step.node.outputs[k]!.dtype;
+        return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
+      });
+      step.node.op.perform(inputs, outputs, step.node);
+      step.outputSlots.forEach((s, k) => (values[s] = outputs[k]));
+    }
+    return this.outputSlots.map((s) => values[s]!);
+  }
+
+  kernels(): KernelInfo[] {
+    return this.steps.map(({ node }) => ({
+      name: node.op.toString(),
+      backend: 'cpu',
+      ops: [node.op.name],
+      source: node.op.perform.toString(),
+    }));
+  }
+}

@@ -1,0 +1,129 @@
+import type { Backend, Executable, KernelInfo } from '../codegen/backend.js';
+import { ReferenceCpuBackend } from '../codegen/cpu/reference-backend.js';
+import { FunctionGraph } from '../ir/fgraph.js';
+import { NDArray } from '../ir/ndarray.js';
+import { Constant, SharedVariable, Variable } from '../ir/variable.js';
+import { InputValueError, MissingInputError, TypeMismatchError, UnusedInputError } from '../util/errors.js';
+import { debugLog, DebugLevel } from '../util/debug.js';
+import { cloneWithReplacements } from './clone.js';
+import { toInputValue, type InputArg } from './input-values.js';
+import { collectGivens, collectUpdates, type Pairs } from './updates.js';
+
+export interface FunctionOptions {
+  updates?: Pairs<Variable, Variable | number>;
+  givens?: Pairs<Variable, Variable | NDArray | number>;
+  onUnusedInput?: 'raise' | 'warn' | 'ignore';
+  allowInputDowncast?: boolean;
+  name?: string;
+  mode?: string;
+}
+
+/** A compiled function: call it for its outputs; updates are applied after every call. */
+export interface TsanoFunction<R = NDArray | NDArray[]> {
+  (...args: InputArg[]): R;
+  /** The same call as a Promise (works on every backend, including asynchronous GPU modes). */
+  run(...args: InputArg[]): Promise<R>;
+  /** The kernels this function runs, in order. */
+  kernels(): KernelInfo[];
+  readonly fgraph: FunctionGraph;
+  readonly inputs: readonly Variable[];
+  readonly name: string;
+}
+
+/** `theano.function(inputs, outputs, { updates, givens, … })`. */
+export function compileFunction(inputs: readonly Variable[], outputs: Variable, opts?: FunctionOptions): TsanoFunction<NDArray>;
+export function compileFunction(inputs: readonly Variable[], outputs: readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray[]>;
+export function compileFunction(inputs: readonly Variable[], outputs?: Variable | readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray | NDArray[]>;
+export function compileFunction(inputs: readonly Variable[], outputs: Variable | readonly Variable[] = [], opts: FunctionOptions = {}): TsanoFunction<NDArray | NDArray[]> {
+  const fname = opts.name ?? '';
+  const single = outputs instanceof Variable;
+  const userOutputs = single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
+  checkInputs(inputs, userOutputs);
+  const updates = collectUpdates(opts.updates);
+  const givens = collectGivens(opts.givens);
+
+  const cloned = cloneWithReplacements([...userOutputs, ...updates.map(([, v]) => v)], givens);
+  const fg = new FunctionGraph([...inputs], cloned);
+  checkGraphInputs(fg, inputs, givens, opts.onUnusedInput ?? 'raise');
+  const backend: Backend = new ReferenceCpuBackend();
+  const exe: Executable = backend.prepare(fg);
+  debugLog(DebugLevel.summary, () => `compiled function '${fname}': ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
+
+  const nOut = userOutputs.length;
+  const call = (args: InputArg[]): NDArray | NDArray[] => {
+    if (args.length !== inputs.length) {
+      const names = inputs.map((v) => v.name ?? '<unnamed>').join(', ');
+      throw new InputValueError(`function${fname ? ` '${fname}'` : ''} expects ${inputs.length} argument${inputs.length === 1 ? '' : 's'} (${names}); got ${args.length}`);
+    }
+    const values = new Map<Variable, NDArray>();
+    inputs.forEach((v, i) => values.set(v, toInputValue(args[i]!, v, i, opts.allowInputDowncast, fname)));
+    const results = exe.run((leaf) => leafValue(leaf, values));
+    // Results are the executable's reusable buffers: hand out copies, and write updates only after all outputs.
+    const outs = results.slice(0, nOut).map((a) => a.copy());
+    const newValues = updates.map(([shared], k) => {
+      const v = results[nOut + k]!;
+      return v === shared.value || !fg.outputs[nOut + k]!.owner ? v.copy() : v;
+    });
+    updates.forEach(([shared], k) => writeShared(shared, newValues[k]!));
+    return single ? outs[0]! : outs;
+  };
+
+  const f = ((...args: InputArg[]) => call(args)) as TsanoFunction<NDArray | NDArray[]>;
+  Object.defineProperties(f, {
+    run: { value: (...args: InputArg[]) => new Promise((resolve, reject) => { try { resolve(call(args)); } catch (e) { reject(e); } }) },
+    kernels: { value: () => exe.kernels() },
+    fgraph: { value: fg },
+    inputs: { value: inputs.slice() },
+    name: { value: fname },
+  });
+  return f;
+}
+
+function leafValue(leaf: Variable, inputs: Map<Variable, NDArray>): NDArray {
+  const v = inputs.get(leaf);
+  if (v) return v;
+  if (leaf instanceof SharedVariable) return leaf.value;
+  if (leaf instanceof Constant) return leaf.value;
+  throw new MissingInputError(`internal: no value for ${leaf.describe()}`);
+}
+
+/** Writes an update into the shared variable's storage (in place when the shape is unchanged). */
+function writeShared(shared: SharedVariable, value: NDArray): void {
+  const cur = shared.value;
+  if (cur.dtype === value.dtype && cur.shape.length === value.shape.length && cur.shape.every((d, i) => d === value.shape[i])) cur.data.set(value.data);
+  else shared.setStorage(value.copy());
+}
+
+function checkInputs(inputs: readonly Variable[], outputs: readonly Variable[]): void {
+  const seen = new Set<Variable>();
+  inputs.forEach((v, i) => {
+    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: input ${i} is not a symbolic variable: ${String(v)}`);
+    if (v instanceof SharedVariable) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a shared variable; shared variables are implicit inputs and cannot be listed`);
+    if (v instanceof Constant) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a constant`);
+    if (v.owner) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is computed by other variables; inputs must be free variables such as T.matrix('x')`);
+    if (seen.has(v)) throw new TypeMismatchError(`theano.function: ${v.describe()} is listed twice among the inputs`);
+    seen.add(v);
+  });
+  outputs.forEach((v, i) => {
+    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: output ${i} is not a symbolic variable: ${String(v)}`);
+  });
+}
+
+function checkGraphInputs(fg: FunctionGraph, inputs: readonly Variable[], givens: Map<Variable, Variable>, onUnused: 'raise' | 'warn' | 'ignore'): void {
+  const leaves = new Set(fg.leaves());
+  const inputSet = new Set(inputs);
+  for (const leaf of leaves) {
+    if (leaf instanceof Constant || leaf instanceof SharedVariable || inputSet.has(leaf)) continue;
+    const names = inputs.map((v) => v.name ?? '<unnamed>').join(', ') || 'none';
+    throw new MissingInputError(
+      `theano.function: the outputs depend on ${leaf.describe()}, which is not among the inputs [${names}]. Add it to the inputs, or give it a value with givens.${leaf.createdAt()}`,
+    );
+  }
+  inputs.forEach((v, i) => {
+    if (leaves.has(v)) return;
+    const replaced = givens.has(v) ? ' (it is replaced through givens)' : '';
+    const msg = `theano.function: input ${i}, ${v.describe()}, is not used to compute the outputs${replaced}. Pass onUnusedInput: 'warn' or 'ignore' to allow it.`;
+    if (onUnused === 'raise') throw new UnusedInputError(msg);
+    if (onUnused === 'warn') console.warn(`[tsano] ${msg}`);
+  });
+}

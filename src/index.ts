@@ -1,0 +1,30 @@
+/**
+ * tsano: a symbolic computation-graph compiler in the tradition of Theano.
+ *   import * as theano from 'tsano';  import { T } from 'tsano';
+ */
+import * as T from './tensor/index.js';
+import { debugprint, pp } from './ir/printing.js';
+import { toNDArray, NDArray, type Nested } from './ir/ndarray.js';
+import type { DType, TypedArray } from './ir/dtype.js';
+import { config } from './util/config.js';
+import { grad } from './passes/grad.js';
+
+export { T, T as tensor };
+export { compileFunction as function, compileFunction as fn, compileFunction, type FunctionOptions, type TsanoFunction } from './compile/function.js';
+export { shared, type SharedOptions } from './tensor/shared.js';
+export { NDArray } from './ir/ndarray.js';
+export { Variable, Constant, SharedVariable, Apply } from './ir/variable.js';
+export { TensorType } from './ir/type.js';
+export { FunctionGraph } from './ir/fgraph.js';
+export type { DType } from './ir/dtype.js';
+export { config };
+export { RandomState } from './util/rng.js';
+export * from './util/errors.js';
+
+/** `theano.ndarray(nested | typedArray, shape?, dtype?)`: nested numbers default to config.floatX. */
+export function ndarray(value: Nested | TypedArray | NDArray, shape?: number[], dtype?: DType): NDArray {
+  return toNDArray(value, shape, dtype, config.floatX);
+}
+
+export const printing = { debugprint, pp };
+export const gradient = { grad };

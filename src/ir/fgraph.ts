@@ -1,0 +1,124 @@
+import { Apply, Constant, SharedVariable, Variable } from './variable.js';
+import { TypeMismatchError } from '../util/errors.js';
+
+/** A use of a variable: input `index` of `node`, or output `index` of the graph (node = 'output'). */
+export interface Client {
+  node: Apply | 'output';
+  index: number;
+}
+
+/**
+ * A graph between given inputs and outputs that tracks, for every variable, who uses it. It is changed only
+ * through `replace`, which keeps the client lists right.
+ */
+export class FunctionGraph {
+  readonly inputs: Variable[];
+  readonly outputs: Variable[];
+  private clientMap = new Map<Variable, Client[]>();
+  private order: Apply[] | null = null;
+
+  constructor(inputs: Variable[], outputs: Variable[]) {
+    this.inputs = inputs.slice();
+    this.outputs = outputs.slice();
+    this.rebuildClients();
+  }
+
+  clients(v: Variable): readonly Client[] {
+    return this.clientMap.get(v) ?? [];
+  }
+
+  /** Nodes in an order where every node comes after the nodes it depends on. */
+  toposort(): Apply[] {
+    if (!this.order) this.order = toposort(this.outputs);
+    return this.order;
+  }
+
+  /** Every variable of the graph that no node computes: inputs, constants, shared variables. */
+  leaves(): Variable[] {
+    const seen = new Set<Variable>();
+    const visit = (v: Variable): void => {
+      if (!v.owner) seen.add(v);
+    };
+    for (const node of this.toposort()) node.inputs.forEach(visit);
+    this.outputs.forEach(visit);
+    return [...seen];
+  }
+
+  sharedVariables(): SharedVariable[] {
+    return this.leaves().filter((v): v is SharedVariable => v instanceof SharedVariable);
+  }
+
+  /** Replaces every use of `old` by `replacement`; their types must be compatible. */
+  replace(old: Variable, replacement: Variable, reason = 'replace'): void {
+    if (!old.type.isCompatible(replacement.type)) {
+      throw new TypeMismatchError(`FunctionGraph.replace (${reason}): ${replacement.describe()} cannot replace ${old.describe()}: types differ`);
+    }
+    if (replacement.name === undefined && old.name !== undefined) replacement.name = old.name;
+    for (const c of this.clients(old)) {
+      if (c.node === 'output') this.outputs[c.index] = replacement;
+      else c.node.inputs[c.index] = replacement;
+    }
+    this.rebuildClients();
+  }
+
+  private rebuildClients(): void {
+    this.clientMap.clear();
+    this.order = null;
+    for (const node of this.toposort()) {
+      node.inputs.forEach((v, index) => this.addClient(v, { node, index }));
+    }
+    this.outputs.forEach((v, index) => this.addClient(v, { node: 'output', index }));
+  }
+
+  private addClient(v: Variable, c: Client): void {
+    const list = this.clientMap.get(v);
+    if (list) list.push(c);
+    else this.clientMap.set(v, [c]);
+  }
+}
+
+/** Depth-first post-order over the owners of `outputs` (iterative: deep graphs must not overflow the stack). */
+export function toposort(outputs: readonly Variable[]): Apply[] {
+  const order: Apply[] = [];
+  const done = new Set<Apply>();
+  const onStack = new Set<Apply>();
+  for (const out of outputs) {
+    if (!out.owner || done.has(out.owner)) continue;
+    const stack: { node: Apply; next: number }[] = [{ node: out.owner, next: 0 }];
+    onStack.add(out.owner);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.node.inputs.length) {
+        const dep = top.node.inputs[top.next++]!.owner;
+        if (dep && !done.has(dep)) {
+          if (onStack.has(dep)) throw new Error('toposort: the graph has a cycle');
+          onStack.add(dep);
+          stack.push({ node: dep, next: 0 });
+        }
+      } else {
+        stack.pop();
+        onStack.delete(top.node);
+        done.add(top.node);
+        order.push(top.node);
+      }
+    }
+  }
+  return order;
+}
+
+/** All variables on which `outputs` depend (including themselves). */
+export function ancestors(outputs: readonly Variable[]): Set<Variable> {
+  const seen = new Set<Variable>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (v.owner) stack.push(...v.owner.inputs);
+  }
+  return seen;
+}
+
+export function isLeafValue(v: Variable): boolean {
+  return v instanceof Constant || v instanceof SharedVariable;
+}

@@ -1,0 +1,67 @@
+import type { TensorType } from './type.js';
+import { Apply, Constant, Variable } from './variable.js';
+import type { NDArray } from './ndarray.js';
+import type { ScalarOp } from './scalar.js';
+import { TsanoError } from '../util/errors.js';
+import { userCallSite } from '../util/site.js';
+
+/**
+ * Everything an op means, in one object: type and shape inference, a reference implementation, a gradient
+ * built from other ops, and how to print it. Ops are immutable; parameters (axes, patterns) live on the op.
+ */
+export interface Op {
+  /** The user-level name: 'add', 'dot', 'sum'. */
+  readonly name: string;
+  /** Parameters that distinguish ops of one name, used by printing and merging. */
+  readonly params?: Readonly<Record<string, unknown>>;
+  /** The scalar body of an elementwise op (fusion and every renderer read it). */
+  readonly scalar?: ScalarOp;
+  /** Output types from input types; throws an error naming the op and the inputs. */
+  inferTypes(inputs: readonly Variable[]): TensorType[];
+  /** Output shapes at run time (some ops read the values of small int inputs, e.g. reshape, arange). */
+  outputShapes(inputs: readonly NDArray[], node: Apply): number[][];
+  /** The reference implementation: fills the preallocated `outputs` (never aliases an input). */
+  perform(inputs: readonly NDArray[], outputs: NDArray[], node: Apply): void;
+  /**
+   * Gradient of the cost with respect to each input, given gradients of the outputs (zeros are filled in
+   * for outputs the cost does not use). `null` means no gradient flows to that input (disconnected).
+   */
+  grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[];
+  /** Prints an application in pp's infix/functional style. */
+  pp?(args: string[]): string;
+  /** `sum{axis=1}` */
+  toString(): string;
+}
+
+/** Applies `op` to `inputs`, inferring output types; errors gain the user's call site. */
+export function applyOp(op: Op, inputs: Variable[]): Variable[] {
+  const site = userCallSite();
+  let types: TensorType[];
+  try {
+    types = op.inferTypes(inputs);
+  } catch (e) {
+    if (e instanceof TsanoError && site && !e.message.includes('Created at')) {
+      e.message = `${e.message.replace(/\.?$/, '.')} Created at ${site}.`;
+    }
+    throw e;
+  }
+  return new Apply(op, inputs, types, site).outputs;
+}
+
+/** Applies a single-output op. */
+export function apply1(op: Op, inputs: Variable[]): Variable {
+  return applyOp(op, inputs)[0]!;
+}
+
+/** Formats op parameters as Theano prints them: `name{k=v,...}`. */
+export function opToString(name: string, params?: Readonly<Record<string, unknown>>): string {
+  if (!params) return name;
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.join(',')})` : String(v)}`);
+  return parts.length ? `${name}{${parts.join(',')}}` : name;
+}
+
+export function isConstant(v: Variable): v is Constant {
+  return v instanceof Constant;
+}

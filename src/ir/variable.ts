@@ -1,0 +1,122 @@
+import type { TensorType } from './type.js';
+import type { Op } from './op.js';
+import { NDArray, toNDArray, type Nested } from './ndarray.js';
+import { canCastLosslessly, type TypedArray } from './dtype.js';
+import { TypeMismatchError } from '../util/errors.js';
+import { formatShape } from '../util/shape.js';
+import { userCallSite } from '../util/site.js';
+
+let nextId = 1;
+
+/**
+ * A symbolic value. `owner` is the Apply node that computes it (null for inputs, constants and shared
+ * variables). User-facing methods (`x.add(y)`, `x.get(...)`, …) are installed by src/tensor.
+ */
+export class Variable {
+  readonly id = nextId++;
+  /** Where the user created this variable (file:line), for error messages. */
+  site: string | undefined;
+  constructor(
+    public type: TensorType,
+    public owner: Apply | null = null,
+    public index = 0,
+    public name?: string,
+  ) {
+    this.site = userCallSite();
+  }
+
+  get dtype() {
+    return this.type.dtype;
+  }
+  get ndim(): number {
+    return this.type.ndim;
+  }
+
+  /** For messages: `'x' (float32 matrix (?, 784))`, or the op that made an unnamed variable. */
+  describe(): string {
+    const what = this.name ? `'${this.name}'` : this.owner ? `the output of ${this.owner.op.toString()}` : 'an unnamed input';
+    return `${what} (${this.type.toString()})`;
+  }
+
+  /** For messages about values: adds the actual shape. */
+  describeWithShape(shape: readonly number[]): string {
+    const what = this.name ? `'${this.name}'` : this.owner ? `the output of ${this.owner.op.toString()}` : 'an unnamed input';
+    return `${what} (${this.type.describe()}, shape ${formatShape(shape)})`;
+  }
+
+  /** " Created at file:line." or "". */
+  createdAt(): string {
+    const site = this.site ?? this.owner?.site;
+    return site ? ` Created at ${site}.` : '';
+  }
+}
+
+/** A variable with a fixed value. */
+export class Constant extends Variable {
+  constructor(
+    type: TensorType,
+    readonly value: NDArray,
+    name?: string,
+  ) {
+    super(type, null, 0, name);
+  }
+}
+
+/** A variable whose value lives between calls and can be updated by compiled functions (`theano.shared`). */
+export class SharedVariable extends Variable {
+  private storage: NDArray;
+  constructor(type: TensorType, value: NDArray, name?: string) {
+    super(type, null, 0, name);
+    this.storage = value;
+  }
+
+  /** A copy of the value, or the stored array itself with `borrow: true` (later updates then show through it). */
+  getValue(opts: { borrow?: boolean } = {}): NDArray {
+    return opts.borrow ? this.storage : this.storage.copy();
+  }
+
+  /**
+   * Replaces the value (copied unless `borrow: true`). The rank must stay; another dtype is converted only
+   * when no value changes.
+   */
+  setValue(value: NDArray | Nested | TypedArray, opts: { borrow?: boolean } = {}): void {
+    const arr = value instanceof NDArray ? value : toNDArray(value, undefined, this.dtype);
+    const label = `setValue of shared variable ${this.describe()}`;
+    if (arr.ndim !== this.ndim) throw new TypeMismatchError(`${label}: expected a ${this.type.describe()}; got shape ${formatShape(arr.shape)}`);
+    if (arr.dtype !== this.dtype) {
+      if (!canCastLosslessly(arr.dtype, this.dtype)) {
+        throw new TypeMismatchError(`${label}: expected ${this.dtype} values; got ${arr.dtype}, which may lose precision (convert it with .astype('${this.dtype}'))`);
+      }
+      this.storage = arr.astype(this.dtype);
+      return;
+    }
+    this.storage = opts.borrow ? arr : arr.copy();
+  }
+
+  /** Replaces the stored array as it is (the runtime uses it for updates that change shape). */
+  setStorage(value: NDArray): void {
+    this.storage = value;
+  }
+
+  /** The stored array, for the runtime. */
+  get value(): NDArray {
+    return this.storage;
+  }
+}
+
+/** One application of an op: inputs → outputs. */
+export class Apply {
+  readonly outputs: Variable[] = [];
+  constructor(
+    readonly op: Op,
+    readonly inputs: Variable[],
+    outputTypes: TensorType[],
+    readonly site: string | undefined,
+  ) {
+    for (let i = 0; i < outputTypes.length; i++) {
+      const out = new Variable(outputTypes[i]!, this, i);
+      out.site = site;
+      this.outputs.push(out);
+    }
+  }
+}

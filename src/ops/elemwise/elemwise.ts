@@ -1,0 +1,145 @@
+import { upcast as upcastPair, type DType, type TypedArray } from '../../ir/dtype.js';
+import type { NDArray } from '../../ir/ndarray.js';
+import { opToString, type Op } from '../../ir/op.js';
+import { compileScalar, type ScalarOp } from '../../ir/scalar.js';
+import { TensorType } from '../../ir/type.js';
+import type { Apply, Variable } from '../../ir/variable.js';
+import { ShapeError, TypeMismatchError } from '../../util/errors.js';
+import { broadcastRuntime, broadcastStatic, formatShape, sameShape } from '../../util/shape.js';
+
+/** How an elementwise op differentiates: gradients for each input from the inputs, the output and its gradient. */
+export type ElemwiseGrad = (inputs: readonly Variable[], output: Variable, gz: Variable) => (Variable | null)[];
+
+export interface ElemwiseSpec extends ScalarOp {
+  grad: ElemwiseGrad;
+  /** Extra parameters to print (cast's target dtype). */
+  params?: Readonly<Record<string, unknown>>;
+}
+
+/** An elementwise op: a scalar body applied with NumPy broadcasting over equal-rank inputs. */
+export class Elemwise implements Op {
+  readonly name: string;
+  readonly scalar: ScalarOp;
+  readonly params: Readonly<Record<string, unknown>> | undefined;
+  private fn: ((...args: number[]) => number) | null = null;
+  private flatKernel: ((out: TypedArray, ins: TypedArray[], n: number) => void) | null = null;
+
+  constructor(private readonly spec: ElemwiseSpec) {
+    this.name = spec.name;
+    this.scalar = spec;
+    this.params = spec.params;
+  }
+
+  inferTypes(inputs: readonly Variable[]): TensorType[] {
+    if (inputs.length !== this.spec.arity) {
+      throw new TypeMismatchError(`${this.name}: takes ${this.spec.arity} inputs, got ${inputs.length}`);
+    }
+    const rank = inputs[0]!.ndim;
+    if (inputs.some((v) => v.ndim !== rank)) {
+      throw new TypeMismatchError(`${this.name}: inputs must have equal rank (the builders pad with dimshuffle): ${inputs.map((v) => v.describe()).join(', ')}`);
+    }
+    const b = broadcastStatic(inputs.map((v) => v.type.shape));
+    if ('axis' in b) {
+      throw new ShapeError(`${this.name}: shapes cannot be broadcast together on axis ${b.axis}: ${inputs.map((v) => v.describe()).join(' and ')}`);
+    }
+    return [new TensorType(this.spec.outDType(inputs.map((v) => v.dtype)), b.shape)];
+  }
+
+  outputShapes(inputs: readonly NDArray[], node: Apply): number[][] {
+    const out = broadcastRuntime(inputs.map((a) => a.shape));
+    if (!Array.isArray(out)) {
+      const names = node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ');
+      throw new ShapeError(`${this.name}: shapes cannot be broadcast together on axis ${out.axis}: ${names}.${node.outputs[0]!.createdAt()}`);
+    }
+    return [out];
+  }
+
+  perform(inputs: readonly NDArray[], outputs: NDArray[]): void {
+    const out = outputs[0]!;
+    const fn = (this.fn ??= compileScalar(this.spec));
+    if (inputs.every((a) => sameShape(a.shape, out.shape))) {
+      const kernel = (this.flatKernel ??= flatKernelFor(this.spec));
+      kernel(out.data, inputs.map((a) => a.data), out.size);
+      return;
+    }
+    stridedLoop(fn, out, inputs);
+  }
+
+  grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[] {
+    return this.spec.grad(inputs, outputs[0]!, outputGrads[0]!);
+  }
+
+  pp(args: string[]): string {
+    return this.spec.infix && args.length === 2 ? `(${args[0]} ${this.spec.infix} ${args[1]})` : `${this.toString()}(${args.join(', ')})`;
+  }
+
+  toString(): string {
+    return opToString(this.name, this.params);
+  }
+}
+
+const flatKernels = new Map<string, (out: TypedArray, ins: TypedArray[], n: number) => void>();
+
+/** The common case (no broadcasting) as one generated loop per scalar body. */
+function flatKernelFor(op: ScalarOp): (out: TypedArray, ins: TypedArray[], n: number) => void {
+  const args = Array.from({ length: op.arity }, (_, i) => `in${i}[i]`);
+  const src = op.render(args);
+  let k = flatKernels.get(src);
+  if (!k) {
+    const decl = Array.from({ length: op.arity }, (_, i) => `const in${i} = ins[${i}];`).join('\n');
+    k = new Function('out', 'ins', 'n', `"use strict";\n${decl}\nfor (let i = 0; i < n; i++) out[i] = ${src};`) as (out: TypedArray, ins: TypedArray[], n: number) => void;
+    flatKernels.set(src, k);
+  }
+  return k;
+}
+
+/** Broadcasting loop: an odometer over the output with per-input strides (0 on broadcast axes). */
+function stridedLoop(fn: (...args: number[]) => number, out: NDArray, inputs: readonly NDArray[]): void {
+  const rank = out.ndim;
+  const n = out.size;
+  if (n === 0) return;
+  const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
+  const offs = new Array<number>(inputs.length).fill(0);
+  const idx = new Array<number>(rank).fill(0);
+  const args = new Array<number>(inputs.length);
+  const datas = inputs.map((a) => a.data);
+  const o = out.data;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < datas.length; k++) args[k] = datas[k]![offs[k]!]!;
+    o[i] = fn(...args);
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      for (let k = 0; k < offs.length; k++) offs[k]! += strides[k]![ax]!;
+      if (idx[ax]! < out.shape[ax]!) break;
+      for (let k = 0; k < offs.length; k++) offs[k]! -= strides[k]![ax]! * idx[ax]!;
+      idx[ax] = 0;
+    }
+  }
+}
+
+export function describeShapes(inputs: readonly NDArray[]): string {
+  return inputs.map((a) => formatShape(a.shape)).join(', ');
+}
+
+/** Output dtype rules shared by several ops. */
+export const dtypeRules = {
+  /** NumPy upcast; arithmetic on booleans counts in int32. */
+  arithmetic(ds: DType[]): DType {
+    let d = ds.reduce((a, b) => upcastPair(a, b));
+    if (d === 'bool') d = 'int32';
+    return d;
+  },
+  /** Theano's upgrade_to_float: small ints to float32, int32 to float64. */
+  float(ds: DType[]): DType {
+    const d = ds.reduce((a, b) => upcastPair(a, b));
+    if (d === 'float32' || d === 'float64') return d;
+    return d === 'int32' ? 'float64' : 'float32';
+  },
+  bool(): DType {
+    return 'bool';
+  },
+  same(ds: DType[]): DType {
+    return ds[0] === 'bool' ? 'int32' : ds[0]!;
+  },
+};
+

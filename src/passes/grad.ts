@@ -1,0 +1,101 @@
+import { isFloat } from '../ir/dtype.js';
+import { constant } from '../ir/constant.js';
+import { ancestors, toposort } from '../ir/fgraph.js';
+import type { Variable } from '../ir/variable.js';
+import { DisconnectedInputError, GradientError } from '../util/errors.js';
+import { add } from '../ops/elemwise/add.js';
+import { cast } from '../ops/elemwise/cast.js';
+import { zerosLike } from '../ops/grad-helpers.js';
+
+export type DisconnectedPolicy = 'raise' | 'warn' | 'ignore';
+
+export interface GradOptions {
+  disconnectedInputs?: DisconnectedPolicy;
+  /** Gradients of the cost with respect to intermediate variables, used instead of (or besides) the cost's. */
+  knownGrads?: Map<Variable, Variable> | readonly (readonly [Variable, Variable])[];
+}
+
+/**
+ * Reverse-mode gradient of a scalar cost, as a graph. Walks the nodes between `wrt` and the cost in reverse
+ * topological order, summing the contributions of every variable used more than once; each op's `grad`
+ * reduces broadcast gradients to its inputs' shapes.
+ */
+export function grad(cost: Variable, wrt: Variable, opts?: GradOptions): Variable;
+export function grad(cost: Variable, wrt: readonly Variable[], opts?: GradOptions): Variable[];
+export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts: GradOptions = {}): Variable | Variable[] {
+  const list = Array.isArray(wrt) ? (wrt as readonly Variable[]) : [wrt as Variable];
+  const results = gradList(cost, list, opts);
+  return Array.isArray(wrt) ? results : results[0]!;
+}
+
+function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): Variable[] {
+  const costName = cost.name ?? 'cost';
+  if (cost.ndim !== 0) {
+    throw new GradientError(`grad: the cost must be a scalar; got ${cost.describe()}. Reduce it first, e.g. with T.sum or T.mean.${cost.createdAt()}`);
+  }
+  if (!isFloat(cost.dtype)) throw new GradientError(`grad: the cost must be a float; got ${cost.describe()}.${cost.createdAt()}`);
+  for (const w of wrt) {
+    if (!isFloat(w.dtype)) throw new GradientError(`grad: cannot differentiate with respect to ${w.describe()}: gradients are defined for float variables only.`);
+  }
+
+  const known = new Map<Variable, Variable>(opts.knownGrads instanceof Map ? opts.knownGrads : (opts.knownGrads ?? []).map(([v, g]) => [v, g] as [Variable, Variable]));
+  const seeds = known.size ? [...known.keys()] : [cost];
+  const order = toposort(seeds.includes(cost) ? seeds : [cost, ...seeds]);
+
+  // Only variables that depend on some wrt need gradients.
+  const dependsOnWrt = new Set<Variable>(wrt);
+  for (const node of order) {
+    if (node.inputs.some((v) => dependsOnWrt.has(v))) node.outputs.forEach((o) => dependsOnWrt.add(o));
+  }
+
+  const contributions = new Map<Variable, Variable[]>();
+  const contribute = (v: Variable, g: Variable): void => {
+    const list = contributions.get(v);
+    if (list) list.push(g);
+    else contributions.set(v, [g]);
+  };
+  if (!known.has(cost)) contribute(cost, constant(1, cost.dtype));
+  for (const [v, g] of known) contribute(v, g);
+
+  const blockedBy = new Set<string>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    if (!node.outputs.some((o) => contributions.has(o))) continue;
+    if (!node.inputs.some((v) => dependsOnWrt.has(v) && isFloat(v.dtype))) continue;
+    const gouts = node.outputs.map((o) => total(contributions.get(o)) ?? zerosLike(o));
+    const gins = node.op.grad(node.inputs, node.outputs, gouts);
+    node.inputs.forEach((input, i) => {
+      if (!dependsOnWrt.has(input) || !isFloat(input.dtype)) return;
+      const g = gins[i];
+      if (!g) return void blockedBy.add(node.op.toString());
+      if (g.ndim !== input.ndim) {
+        throw new GradientError(`grad: ${node.op.toString()} returned a gradient of rank ${g.ndim} for ${input.describe()} (an internal error in that op's gradient)`);
+      }
+      contribute(input, g.dtype === input.dtype ? g : cast(g, input.dtype));
+    });
+  }
+
+  const policy = opts.disconnectedInputs ?? 'raise';
+  return wrt.map((w) => {
+    const g = total(contributions.get(w));
+    if (g) {
+      // Name fresh gradient nodes only: never rename a variable the user made.
+      if (g.owner && g.name === undefined) g.name = `d${costName}/d${w.name ?? '?'}`;
+      return g;
+    }
+    const reason = ancestors([cost]).has(w)
+      ? `the cost depends on it only through ops that pass no gradient (${[...blockedBy].join(', ') || 'none found'})`
+      : `it is not part of the computational graph of the cost`;
+    const message = `grad: ${costName === 'cost' && !cost.name ? 'the cost' : `'${costName}'`} does not depend on ${w.describe()}: ${reason}. Pass disconnectedInputs: 'ignore' or 'warn' to get zeros instead.`;
+    if (policy === 'raise') throw new DisconnectedInputError(message);
+    if (policy === 'warn') console.warn(`[tsano] ${message}`);
+    const zeros = zerosLike(w);
+    zeros.name = `d${costName}/d${w.name ?? '?'}`;
+    return zeros;
+  });
+}
+
+function total(list: Variable[] | undefined): Variable | undefined {
+  if (!list || list.length === 0) return undefined;
+  return list.reduce((acc, g) => add(acc, g));
+}

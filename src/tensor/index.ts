@@ -1,0 +1,38 @@
+/** `T`, Theano's `theano.tensor`: constructors, math, shapes, indexing, grad, nnet. */
+import './methods.js';
+import type { Variable } from '../ir/variable.js';
+import { dimshuffle as dimshuffleOp, type Pattern } from '../ops/dimshuffle.js';
+import { flatten as flattenOp, reshape as reshapeOp } from '../ops/reshape.js';
+import { shapeOf } from '../ops/shape.js';
+import { grad as gradPass, type GradOptions } from '../passes/grad.js';
+import { asTensor, type TensorLike } from './as-tensor.js';
+import * as nnetFns from './nnet.js';
+
+export * from './constructors.js';
+export * from './math.js';
+export { switch_ as switch } from './math.js';
+export { slice, Slice, arange, setSubtensor, incSubtensor, type Index } from './indexing.js';
+export { asTensor, type TensorLike } from './as-tensor.js';
+
+export function reshape(x: TensorLike, shape: readonly (number | Variable)[]): Variable {
+  return reshapeOp(asTensor(x), shape);
+}
+export function flatten(x: TensorLike, ndim = 1): Variable {
+  return flattenOp(asTensor(x), ndim);
+}
+export function dimshuffle(x: TensorLike, ...pattern: (number | 'x')[]): Variable {
+  return dimshuffleOp(asTensor(x), pattern as Pattern);
+}
+/** `T.shape(x, i)`: the symbolic size of axis i. */
+export function shape(x: Variable, i: number): Variable {
+  return shapeOf(x, i);
+}
+
+/** `T.grad(cost, wrt, { disconnectedInputs, knownGrads })`; `wrt` a variable or an array (same form back). */
+export function grad(cost: Variable, wrt: Variable, opts?: GradOptions): Variable;
+export function grad(cost: Variable, wrt: readonly Variable[], opts?: GradOptions): Variable[];
+export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts?: GradOptions): Variable | Variable[] {
+  return gradPass(cost, wrt as Variable[], opts);
+}
+
+export const nnet = nnetFns;

@@ -1,0 +1,51 @@
+import type { Variable } from '../ir/variable.js';
+import { sigmoid as sigmoidOp } from '../ops/elemwise/sigmoid.js';
+import { softplus as softplusOp } from '../ops/elemwise/softplus.js';
+import { relu as reluOp } from '../ops/elemwise/relu.js';
+import { softmax as softmaxOp } from '../ops/softmax.js';
+import { asTensor, type TensorLike } from './as-tensor.js';
+import { TypeMismatchError } from '../util/errors.js';
+import { add, exp, log, mul, neg, sub, sum, max } from './math.js';
+import { dimshuffle } from '../ops/dimshuffle.js';
+import { get, arange } from './indexing.js';
+import { shapeOf } from '../ops/shape.js';
+
+export const sigmoid = (x: TensorLike): Variable => sigmoidOp(asTensor(x));
+export const softplus = (x: TensorLike): Variable => softplusOp(asTensor(x));
+export const softmax = (x: TensorLike): Variable => softmaxOp(asTensor(x));
+
+/** `relu(x, alpha = 0)`: max(x, 0), or a leaky variant with slope alpha below 0. */
+export function relu(x: TensorLike, alpha = 0): Variable {
+  const v = asTensor(x);
+  if (alpha === 0) return reluOp(v);
+  return add(reluOp(v), mul(alpha, neg(reluOp(neg(v)))));
+}
+
+/** log(softmax(x)) along the last axis, computed as x - max - log(sum(exp(x - max))). */
+export function logSoftmax(x: TensorLike): Variable {
+  const v = asTensor(x);
+  const last = v.ndim - 1;
+  const keep = (r: Variable): Variable => (v.ndim === 2 ? dimshuffle(r, [0, 'x']) : r);
+  const shifted = sub(v, keep(max(v, last)));
+  return sub(shifted, keep(log(sum(exp(shifted), last))));
+}
+
+/**
+ * Cross-entropy of predicted rows `p` against the true distribution: an int vector of class indices
+ * (-log p[i, y_i]) or a matrix of one-hot/probability rows (-sum(y * log p, axis 1)).
+ */
+export function categoricalCrossentropy(codingDist: TensorLike, trueDist: TensorLike): Variable {
+  const p = asTensor(codingDist);
+  const t = asTensor(trueDist);
+  if (t.ndim === 1) return neg(log(get(p, [arange(shapeOf(t, 0)), t])));
+  if (t.ndim === 2) return neg(sum(mul(t, log(p)), 1));
+  throw new TypeMismatchError(`categoricalCrossentropy: the true distribution must be an int vector or a matrix; got ${t.describe()}`);
+}
+
+/** -(t log o + (1 - t) log(1 - o)), elementwise. */
+export function binaryCrossentropy(output: TensorLike, target: TensorLike): Variable {
+  const o = asTensor(output);
+  const t = asTensor(target);
+  return neg(add(mul(t, log(o)), mul(sub(1, t), log(sub(1, o)))));
+}
+
