@@ -33,9 +33,10 @@ export class TensorType {
     return `${this.dtype} ${RANK_NAMES[this.ndim] ?? `${this.ndim}-d tensor`}`;
   }
 
-  /** "float32 matrix (?, 784)" */
+  /** "float32 matrix (?, 784)", or "float32 matrix" when no size is known */
   toString(): string {
-    return this.ndim === 0 ? this.describe() : `${this.describe()} ${formatShape(this.shape)}`;
+    // Only worth printing when some size is known.
+    return this.shape.every((d) => d === null) ? this.describe() : `${this.describe()} ${formatShape(this.shape)}`;
   }
 
   withShape(shape: StaticShape): TensorType {

@@ -14,15 +14,16 @@ let nextId = 1;
  */
 export class Variable {
   readonly id = nextId++;
-  /** Where the user created this variable (file:line), for error messages. */
+  /** Where the user created this variable (file:line), for error messages; nodes' outputs share their node's. */
   site: string | undefined;
   constructor(
     public type: TensorType,
     public owner: Apply | null = null,
     public index = 0,
     public name?: string,
+    captureSite = true,
   ) {
-    this.site = userCallSite();
+    this.site = owner ? owner.site : captureSite ? userCallSite() : undefined;
   }
 
   get dtype() {
@@ -58,7 +59,8 @@ export class Constant extends Variable {
     readonly value: NDArray,
     name?: string,
   ) {
-    super(type, null, 0, name);
+    // Constants are made in bulk by builders and gradients; where they came from rarely helps a user.
+    super(type, null, 0, name, false);
   }
 }
 
@@ -114,9 +116,7 @@ export class Apply {
     readonly site: string | undefined,
   ) {
     for (let i = 0; i < outputTypes.length; i++) {
-      const out = new Variable(outputTypes[i]!, this, i);
-      out.site = site;
-      this.outputs.push(out);
+      this.outputs.push(new Variable(outputTypes[i]!, this, i));
     }
   }
 }

@@ -11,7 +11,7 @@ export type DisconnectedPolicy = 'raise' | 'warn' | 'ignore';
 
 export interface GradOptions {
   disconnectedInputs?: DisconnectedPolicy;
-  /** Gradients of the cost with respect to intermediate variables, used instead of (or besides) the cost's. */
+  /** Known gradients of intermediate variables; added to what flows back from the cost, as in Theano. */
   knownGrads?: Map<Variable, Variable> | readonly (readonly [Variable, Variable])[];
 }
 
@@ -61,6 +61,8 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
     if (!node.outputs.some((o) => contributions.has(o))) continue;
+    // Integer values carry no gradient: remember what made them, for the disconnected-input message.
+    for (const v of node.inputs) if (dependsOnWrt.has(v) && !isFloat(v.dtype)) blockedBy.add((v.owner?.op ?? node.op).toString());
     if (!node.inputs.some((v) => dependsOnWrt.has(v) && isFloat(v.dtype))) continue;
     const gouts = node.outputs.map((o) => total(contributions.get(o)) ?? zerosLike(o));
     const gins = node.op.grad(node.inputs, node.outputs, gouts);

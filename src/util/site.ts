@@ -6,15 +6,23 @@ const librarySrc = dirname(dirname(fileURLToPath(import.meta.url))) + sep;
 
 /** Where the user created a node: the first stack frame outside tsano's src/ and Node's internals. */
 export function userCallSite(): string | undefined {
-  const stack = new Error().stack;
-  if (!stack) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!m) continue;
-    let file = m[1]!;
+  // Structured frames (V8's CallSite objects) avoid formatting and parsing the whole stack as text.
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  Error.prepareStackTrace = (_e, frames) => frames;
+  Error.stackTraceLimit = 30;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  Error.captureStackTrace(holder, userCallSite);
+  const frames = holder.stack;
+  Error.prepareStackTrace = prepare;
+  Error.stackTraceLimit = limit;
+  if (!Array.isArray(frames)) return undefined;
+  for (const frame of frames) {
+    let file = frame.getFileName() ?? '';
+    if (!file) continue;
     if (file.startsWith('file://')) file = fileURLToPath(file);
     if (file.startsWith(librarySrc) || file.startsWith('node:') || file.includes(`${sep}node_modules${sep}`)) continue;
-    return `${shortPath(file)}:${m[2]}`;
+    return `${shortPath(file)}:${frame.getLineNumber() ?? '?'}`;
   }
   return undefined;
 }
