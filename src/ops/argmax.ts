@@ -1,4 +1,5 @@
 import type { NDArray } from '../ir/ndarray.js';
+import { scratch64 } from './scratch.js';
 import { apply1 } from '../ir/op.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../util/errors.js';
@@ -18,13 +19,13 @@ export class Argmax extends Reduce {
   perform([x]: readonly NDArray[], [out]: NDArray[], node: Apply): void {
     if (x!.size === 0) throw new ShapeError(`argmax: empty input ${node.inputs[0]!.describeWithShape(x!.shape)}`);
     const o = out!.data;
-    const best = new Float64Array(o.length).fill(-Infinity);
-    const seen = new Uint8Array(o.length);
+    // Best value per output slot; o holds its index once a value has been seen (seen: index >= 0).
+    const best = scratch64(o.length).fill(-Infinity);
+    o.fill(-1);
     this.forEach(x!, (v, off, red) => {
-      if (!seen[off] || v > best[off]! || (v !== v && best[off] === best[off])) {
+      if (o[off]! < 0 || v > best[off]! || (v !== v && best[off] === best[off])) {
         best[off] = v;
         o[off] = red;
-        seen[off] = 1;
       }
     });
   }

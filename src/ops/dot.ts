@@ -1,4 +1,5 @@
 import type { NDArray } from '../ir/ndarray.js';
+import { scratch64 } from './scratch.js';
 import { apply1, type Op } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
@@ -44,7 +45,7 @@ export class Dot implements Op {
     const A = a!.data;
     const B = b!.data;
     const O = out!.data;
-    const acc = new Float64Array(n);
+    const acc = scratch64(n);
     for (let i = 0; i < m; i++) {
       acc.fill(0);
       const aRow = i * k;

@@ -1,4 +1,5 @@
 import type { NDArray } from '../ir/ndarray.js';
+import { scratch64 } from './scratch.js';
 import { apply1 } from '../ir/op.js';
 import type { Variable } from '../ir/variable.js';
 import { ShapeError } from '../util/errors.js';
@@ -20,7 +21,7 @@ export class Extremum extends Reduce {
     const o = out!.data;
     if (x!.size === 0) throw new ShapeError(`${this.name}: reduction of an empty array: ${node.inputs[0]!.describeWithShape(x!.shape)}`);
     const isMax = this.name === 'max';
-    const acc = new Float64Array(o.length).fill(isMax ? -Infinity : Infinity);
+    const acc = scratch64(o.length).fill(isMax ? -Infinity : Infinity);
     this.forEach(x!, (v, off) => {
       const a = acc[off]!;
       if (v !== v || (isMax ? v > a : v < a)) acc[off] = v;

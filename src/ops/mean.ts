@@ -1,4 +1,5 @@
 import { isFloat, type DType } from '../ir/dtype.js';
+import { scratch64 } from './scratch.js';
 import type { NDArray } from '../ir/ndarray.js';
 import { apply1 } from '../ir/op.js';
 import type { Variable } from '../ir/variable.js';
@@ -20,7 +21,7 @@ export class Mean extends Reduce {
 
   perform([x]: readonly NDArray[], [out]: NDArray[]): void {
     const o = out!.data;
-    const acc = new Float64Array(o.length);
+    const acc = scratch64(o.length).fill(0);
     this.forEach(x!, (v, off) => {
       acc[off] += v;
     });

@@ -1,4 +1,5 @@
 import type { NDArray } from '../ir/ndarray.js';
+import { scratch64 } from './scratch.js';
 import { apply1, type Op } from '../ir/op.js';
 import type { TensorType } from '../ir/type.js';
 import type { Variable } from '../ir/variable.js';
@@ -27,7 +28,7 @@ export class Softmax implements Op {
     const rows = cols === 0 ? 0 : x!.size / cols;
     const src = x!.data;
     const o = out!.data;
-    const e = new Float64Array(cols);
+    const e = scratch64(cols);
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
       let m = -Infinity;

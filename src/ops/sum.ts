@@ -1,4 +1,5 @@
 import type { DType } from '../ir/dtype.js';
+import { scratch64 } from './scratch.js';
 import type { NDArray } from '../ir/ndarray.js';
 import { apply1 } from '../ir/op.js';
 import type { Variable } from '../ir/variable.js';
@@ -23,7 +24,7 @@ export class Sum extends Reduce {
       return;
     }
     // Accumulate in float64 so that float32 sums do not lose precision.
-    const acc = new Float64Array(o.length);
+    const acc = scratch64(o.length).fill(0);
     this.forEach(x!, (v, off) => {
       acc[off] += v;
     });
