@@ -58,8 +58,14 @@ export class Elemwise implements Op {
     const out = outputs[0]!;
     const fn = (this.fn ??= compileScalar(this.spec));
     if (inputs.every((a) => sameShape(a.shape, out.shape))) {
-      const kernel = (this.flatKernel ??= flatKernelFor(this.spec));
+      const kernel = (this.flatKernel ??= flatKernelFor(this.spec, 0));
       kernel(out.data, inputs.map((a) => a.data), out.size);
+      return;
+    }
+    // Inputs that are either full-size or single values (x * 0.1) still run as one flat loop.
+    if (inputs.every((a) => a.size === 1 || sameShape(a.shape, out.shape))) {
+      const mask = inputs.reduce((m, a, i) => (a.size === 1 && out.size !== 1 ? m | (1 << i) : m), 0);
+      flatKernelFor(this.spec, mask)(out.data, inputs.map((a) => a.data), out.size);
       return;
     }
     stridedLoop(fn, out, inputs);
@@ -80,15 +86,17 @@ export class Elemwise implements Op {
 
 const flatKernels = new Map<string, (out: TypedArray, ins: TypedArray[], n: number) => void>();
 
-/** The common case (no broadcasting) as one generated loop per scalar body. */
-function flatKernelFor(op: ScalarOp): (out: TypedArray, ins: TypedArray[], n: number) => void {
-  const args = Array.from({ length: op.arity }, (_, i) => `in${i}[i]`);
+/** The common cases as one generated loop per scalar body; bit i of `scalarMask` marks input i as one value. */
+function flatKernelFor(op: ScalarOp, scalarMask: number): (out: TypedArray, ins: TypedArray[], n: number) => void {
+  const isScalar = (i: number): boolean => (scalarMask & (1 << i)) !== 0;
+  const args = Array.from({ length: op.arity }, (_, i) => (isScalar(i) ? `s${i}` : `in${i}[i]`));
   const src = op.render(args);
-  let k = flatKernels.get(src);
+  const key = `${scalarMask}|${src}`;
+  let k = flatKernels.get(key);
   if (!k) {
-    const decl = Array.from({ length: op.arity }, (_, i) => `const in${i} = ins[${i}];`).join('\n');
+    const decl = Array.from({ length: op.arity }, (_, i) => (isScalar(i) ? `const s${i} = ins[${i}][0];` : `const in${i} = ins[${i}];`)).join('\n');
     k = new Function('out', 'ins', 'n', `"use strict";\n${decl}\nfor (let i = 0; i < n; i++) out[i] = ${src};`) as (out: TypedArray, ins: TypedArray[], n: number) => void;
-    flatKernels.set(src, k);
+    flatKernels.set(key, k);
   }
   return k;
 }
