@@ -16,7 +16,9 @@ export class AdvancedSubtensor implements Op {
 
   inferTypes([x, ...idx]: readonly Variable[]): TensorType[] {
     checkAdvancedIndices('advancedSubtensor', x!, idx);
-    const n = idx.map((v) => v.type.shape[0]!).find((d) => d !== null) ?? null;
+    // Length-1 vectors broadcast: the result length is a known length other than 1, else 1 only if all are 1.
+    const lengths = idx.map((v) => v.type.shape[0]!);
+    const n = lengths.find((d) => d !== null && d !== 1) ?? (lengths.every((d) => d === 1) ? 1 : null);
     return [new TensorType(x!.dtype, [n, ...x!.type.shape.slice(idx.length)])];
   }
 

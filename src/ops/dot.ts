@@ -50,8 +50,8 @@ export class Dot implements Op {
       acc.fill(0);
       const aRow = i * k;
       for (let p = 0; p < k; p++) {
+        // No shortcut for av === 0: 0 * Inf and 0 * NaN must give NaN, as NumPy's dot.
         const av = A[aRow + p]!;
-        if (av === 0) continue;
         const bRow = p * n;
         for (let j = 0; j < n; j++) acc[j] += av * B[bRow + j]!;
       }

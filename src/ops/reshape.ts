@@ -22,13 +22,16 @@ export class Reshape implements Op {
     }
     const known = dims.map((d) => (d instanceof Constant ? d.value.item() : null));
     if (known.filter((d) => d === -1).length > 1) throw new ShapeError(`reshape: at most one entry may be -1; got (${known.map((d) => d ?? '?').join(', ')}) for ${x!.describe()}`);
+    const requested = known.slice();
     const inSize = x!.type.shape.every((d) => d !== null) ? sizeOf(x!.type.shape as number[]) : null;
     if (known.includes(-1) && inSize !== null && known.every((d) => d !== null)) {
       const rest = known.reduce<number>((p, d) => (d === -1 ? p : p * d!), 1);
       known[known.indexOf(-1)] = rest === 0 ? 0 : inSize / rest;
     }
-    if (inSize !== null && known.every((d) => d !== null && d >= 0) && sizeOf(known as number[]) !== inSize) {
-      throw new ShapeError(`reshape: cannot reshape ${x!.describe()} (${inSize} elements) to ${formatShape(known)}`);
+    // A constant entry below -1, or a -1 that cannot divide the size (e.g. 15 elements to (4, -1)), never fits.
+    const impossible = known.some((d) => d !== null && d !== -1 && (!Number.isInteger(d) || d < 0));
+    if (impossible || (inSize !== null && known.every((d) => d !== null && d >= 0) && sizeOf(known as number[]) !== inSize)) {
+      throw new ShapeError(`reshape: cannot reshape ${x!.describe()}${inSize !== null ? ` (${inSize} elements)` : ''} to ${formatShape(requested)}`);
     }
     return [new TensorType(x!.dtype, known.map((d) => (d === -1 ? null : d)))];
   }

@@ -18,7 +18,8 @@ export class Subtensor implements Op {
 
   inferTypes([x, ...scalars]: readonly Variable[]): TensorType[] {
     checkIndexInputs('subtensor', x!, this.entries, scalars);
-    const shape = staticRanges(this.entries, x!, scalars).filter((_, a) => this.entries[a]?.kind !== 'int');
+    // staticRanges already leaves out the axes that int entries remove.
+    const shape = staticRanges(this.entries, x!, scalars);
     return [new TensorType(x!.dtype, shape)];
   }
 

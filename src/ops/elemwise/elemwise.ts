@@ -48,7 +48,7 @@ export class Elemwise implements Op {
   outputShapes(inputs: readonly NDArray[], node: Apply): number[][] {
     const out = broadcastRuntime(inputs.map((a) => a.shape));
     if (!Array.isArray(out)) {
-      const names = node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ');
+      const names = node.inputs.map((v, i) => describeOperand(v, inputs[i]!.shape)).join(' and ');
       throw new ShapeError(`${this.name}: shapes cannot be broadcast together on axis ${out.axis}: ${names}.${node.outputs[0]!.createdAt()}`);
     }
     return [out];
@@ -82,6 +82,21 @@ export class Elemwise implements Op {
   toString(): string {
     return opToString(this.name, this.params);
   }
+}
+
+/**
+ * Describes an operand for an error message. The builders pad lower-rank operands with a dimshuffle of leading
+ * 'x' axes; such an operand is described as the user's variable with its own shape (e.g. 'v', shape (4,)).
+ */
+function describeOperand(v: Variable, shape: readonly number[]): string {
+  const owner = v.owner;
+  const pattern = owner && owner.op.name === 'dimshuffle' ? (owner.op as unknown as { pattern?: readonly (number | 'x')[] }).pattern : undefined;
+  if (owner && pattern) {
+    const pad = pattern.length - owner.inputs[0]!.ndim;
+    const isPadding = pad > 0 && pattern.every((p, i) => (i < pad ? p === 'x' : p === i - pad));
+    if (isPadding) return describeOperand(owner.inputs[0]!, shape.slice(pad));
+  }
+  return v.describeWithShape(shape);
 }
 
 const flatKernels = new Map<string, (out: TypedArray, ins: TypedArray[], n: number) => void>();
