@@ -7,7 +7,7 @@ import { InputValueError, MissingInputError, TypeMismatchError, UnusedInputError
 import { debugLog, DebugLevel } from '../util/debug.js';
 import { cloneWithReplacements } from './clone.js';
 import { toInputValue, type InputArg } from './input-values.js';
-import { collectGivens, collectUpdates, type Pairs } from './updates.js';
+import { collectGivens, collectUpdates, withDefaultUpdates, type Pairs } from './updates.js';
 
 export interface FunctionOptions {
   updates?: Pairs<Variable, Variable | number>;
@@ -16,6 +16,8 @@ export interface FunctionOptions {
   allowInputDowncast?: boolean;
   name?: string;
   mode?: string;
+  /** Skip the default updates of shared variables (random streams then repeat their numbers). */
+  noDefaultUpdates?: boolean;
 }
 
 /** A compiled function: call it for its outputs; updates are applied after every call. */
@@ -39,8 +41,9 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const single = outputs instanceof Variable;
   const userOutputs = single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
   checkInputs(inputs, userOutputs);
-  const updates = collectUpdates(opts.updates);
   const givens = collectGivens(opts.givens);
+  const explicitUpdates = collectUpdates(opts.updates);
+  const updates = opts.noDefaultUpdates ? explicitUpdates : withDefaultUpdates(explicitUpdates, [...userOutputs, ...givens.values()]);
 
   const cloned = cloneWithReplacements([...userOutputs, ...updates.map(([, v]) => v)], givens);
   const fg = new FunctionGraph([...inputs], cloned);

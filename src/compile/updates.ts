@@ -1,6 +1,7 @@
 import { constant } from '../ir/constant.js';
 import { NDArray } from '../ir/ndarray.js';
 import { Constant, SharedVariable, Variable } from '../ir/variable.js';
+import { ancestors } from '../ir/fgraph.js';
 import { TypeMismatchError, UpdateError } from '../util/errors.js';
 
 export type Pairs<K, V> = Map<K, V> | readonly (readonly [K, V])[];
@@ -50,6 +51,28 @@ export function collectGivens(givens: Pairs<Variable, Variable | NDArray | numbe
     }
     if (out.has(key)) throw new TypeMismatchError(`theano.function: givens names ${key.describe()} twice`);
     out.set(key, value);
+  }
+  return out;
+}
+
+/**
+ * Adds the default updates (`SharedVariable.defaultUpdate`, e.g. random stream states) of every shared variable
+ * the graph uses and that has no explicit update, as Theano does; repeats until no new variable turns up.
+ */
+export function withDefaultUpdates(explicit: [SharedVariable, Variable][], roots: readonly Variable[]): [SharedVariable, Variable][] {
+  const out = explicit.slice();
+  const updated = new Set(out.map(([s]) => s));
+  let frontier: readonly Variable[] = [...roots, ...out.map(([, v]) => v)];
+  while (frontier.length) {
+    const added: Variable[] = [];
+    for (const v of ancestors(frontier)) {
+      if (v instanceof SharedVariable && v.defaultUpdate && !updated.has(v)) {
+        updated.add(v);
+        out.push([v, v.defaultUpdate]);
+        added.push(v.defaultUpdate);
+      }
+    }
+    frontier = added;
   }
   return out;
 }

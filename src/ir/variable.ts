@@ -67,6 +67,11 @@ export class Constant extends Variable {
 /** A variable whose value lives between calls and can be updated by compiled functions (`theano.shared`). */
 export class SharedVariable extends Variable {
   private storage: NDArray;
+  /**
+   * An update that every compiled function using this variable applies unless given another (Theano's
+   * `default_update`): how random streams advance on each call.
+   */
+  defaultUpdate: Variable | undefined;
   constructor(type: TensorType, value: NDArray, name?: string) {
     super(type, null, 0, name);
     this.storage = value;

@@ -7,12 +7,15 @@ import { shapeOf } from '../ops/shape.js';
 import { grad as gradPass, type GradOptions } from '../passes/grad.js';
 import { asTensor, type TensorLike } from './as-tensor.js';
 import * as nnetFns from './nnet.js';
+import { conv2d } from './conv.js';
+import * as signalFns from './signal.js';
 
 export * from './constructors.js';
 export * from './math.js';
 export { switch_ as switch } from './math.js';
 export { slice, Slice, arange, setSubtensor, incSubtensor, type Index } from './indexing.js';
 export { asTensor, type TensorLike } from './as-tensor.js';
+export { RandomStreams } from './random-streams.js';
 
 export function reshape(x: TensorLike, shape: readonly (number | Variable)[]): Variable {
   return reshapeOp(asTensor(x), shape);
@@ -35,4 +38,6 @@ export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts?:
   return gradPass(cost, wrt as Variable[], opts);
 }
 
-export const nnet = nnetFns;
+export const nnet = { ...nnetFns, conv2d };
+/** `T.signal`: pooling (Theano's theano.tensor.signal.pool). */
+export const signal = signalFns;
