@@ -1,7 +1,8 @@
 import { upcast as upcastPair, type DType, type TypedArray } from '../../ir/dtype.js';
 import type { NDArray } from '../../ir/ndarray.js';
 import { opToString, type Op } from '../../ir/op.js';
-import { compileScalar, type ScalarOp } from '../../ir/scalar.js';
+import type { ScalarOp } from '../../ir/scalar.js';
+import { runLoop } from './loop.js';
 import { TensorType } from '../../ir/type.js';
 import type { Apply, Variable } from '../../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../../util/errors.js';
@@ -21,7 +22,6 @@ export class Elemwise implements Op {
   readonly name: string;
   readonly scalar: ScalarOp;
   readonly params: Readonly<Record<string, unknown>> | undefined;
-  private fn: ((...args: number[]) => number) | null = null;
   private flatKernel: ((out: TypedArray, ins: TypedArray[], n: number) => void) | null = null;
 
   constructor(private readonly spec: ElemwiseSpec) {
@@ -56,7 +56,6 @@ export class Elemwise implements Op {
 
   perform(inputs: readonly NDArray[], outputs: NDArray[]): void {
     const out = outputs[0]!;
-    const fn = (this.fn ??= compileScalar(this.spec));
     if (inputs.every((a) => sameShape(a.shape, out.shape))) {
       const kernel = (this.flatKernel ??= flatKernelFor(this.spec, 0));
       kernel(out.data, inputs.map((a) => a.data), out.size);
@@ -68,7 +67,7 @@ export class Elemwise implements Op {
       flatKernelFor(this.spec, mask)(out.data, inputs.map((a) => a.data), out.size);
       return;
     }
-    stridedLoop(fn, out, inputs);
+    runLoop(`r = ${this.spec.render(Array.from({ length: this.spec.arity }, (_, i) => `a${i}`))};`, out, inputs);
   }
 
   grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[] {
@@ -114,30 +113,6 @@ function flatKernelFor(op: ScalarOp, scalarMask: number): (out: TypedArray, ins:
     flatKernels.set(key, k);
   }
   return k;
-}
-
-/** Broadcasting loop: an odometer over the output with per-input strides (0 on broadcast axes). */
-function stridedLoop(fn: (...args: number[]) => number, out: NDArray, inputs: readonly NDArray[]): void {
-  const rank = out.ndim;
-  const n = out.size;
-  if (n === 0) return;
-  const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
-  const offs = new Array<number>(inputs.length).fill(0);
-  const idx = new Array<number>(rank).fill(0);
-  const args = new Array<number>(inputs.length);
-  const datas = inputs.map((a) => a.data);
-  const o = out.data;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < datas.length; k++) args[k] = datas[k]![offs[k]!]!;
-    o[i] = fn(...args);
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      idx[ax]!++;
-      for (let k = 0; k < offs.length; k++) offs[k]! += strides[k]![ax]!;
-      if (idx[ax]! < out.shape[ax]!) break;
-      for (let k = 0; k < offs.length; k++) offs[k]! -= strides[k]![ax]! * idx[ax]!;
-      idx[ax] = 0;
-    }
-  }
 }
 
 export function describeShapes(inputs: readonly NDArray[]): string {
