@@ -5,6 +5,9 @@ import { NDArray } from '../ir/ndarray.js';
 import { Constant, SharedVariable, Variable } from '../ir/variable.js';
 import { InputValueError, MissingInputError, TypeMismatchError, UnusedInputError } from '../util/errors.js';
 import { debugLog, DebugLevel } from '../util/debug.js';
+import { config } from '../util/config.js';
+import { optimize, type Mode } from '../passes/pipeline.js';
+import type { PhaseReport } from '../passes/rewrite.js';
 import { cloneWithReplacements } from './clone.js';
 import { toInputValue, type InputArg } from './input-values.js';
 import { collectGivens, collectUpdates, withDefaultUpdates, type Pairs } from './updates.js';
@@ -15,7 +18,8 @@ export interface FunctionOptions {
   onUnusedInput?: 'raise' | 'warn' | 'ignore';
   allowInputDowncast?: boolean;
   name?: string;
-  mode?: string;
+  /** 'FAST_RUN' (default: config.mode), 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'. */
+  mode?: Mode;
   /** Skip the default updates of shared variables (random streams then repeat their numbers). */
   noDefaultUpdates?: boolean;
 }
@@ -28,6 +32,8 @@ export interface TsanoFunction<R = NDArray | NDArray[]> {
   /** The kernels this function runs, in order. */
   kernels(): KernelInfo[];
   readonly fgraph: FunctionGraph;
+  /** What each rewrite phase did (node counts, rules fired). */
+  readonly phases: readonly PhaseReport[];
   readonly inputs: readonly Variable[];
   readonly name: string;
 }
@@ -48,9 +54,11 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const cloned = cloneWithReplacements([...userOutputs, ...updates.map(([, v]) => v)], givens);
   const fg = new FunctionGraph([...inputs], cloned);
   checkGraphInputs(fg, inputs, givens, opts.onUnusedInput ?? 'raise');
+  const mode = (opts.mode ?? config.mode) as Mode;
+  const phases = optimize(fg, mode);
   const backend: Backend = new ReferenceCpuBackend();
   const exe: Executable = backend.prepare(fg);
-  debugLog(DebugLevel.summary, () => `compiled function '${fname}': ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
+  debugLog(DebugLevel.summary, () => `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
 
   const nOut = userOutputs.length;
   const call = (args: InputArg[]): NDArray | NDArray[] => {
@@ -76,6 +84,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
     run: { value: (...args: InputArg[]) => new Promise((resolve, reject) => { try { resolve(call(args)); } catch (e) { reject(e); } }) },
     kernels: { value: () => exe.kernels() },
     fgraph: { value: fg },
+    phases: { value: phases },
     inputs: { value: inputs.slice() },
     name: { value: fname },
   });

@@ -15,12 +15,19 @@ export class FunctionGraph {
   readonly inputs: Variable[];
   readonly outputs: Variable[];
   private clientMap = new Map<Variable, Client[]>();
+  private nodeSet = new Set<Apply>();
   private order: Apply[] | null = null;
 
   constructor(inputs: Variable[], outputs: Variable[]) {
     this.inputs = inputs.slice();
     this.outputs = outputs.slice();
-    this.rebuildClients();
+    for (const node of toposort(this.outputs)) this.addNode(node);
+    this.outputs.forEach((v, index) => this.addClient(v, { node: 'output', index }));
+  }
+
+  /** True while `node` is part of the graph (replacements drop nodes that nothing uses any more). */
+  contains(node: Apply): boolean {
+    return this.nodeSet.has(node);
   }
 
   clients(v: Variable): readonly Client[] {
@@ -48,26 +55,54 @@ export class FunctionGraph {
     return this.leaves().filter((v): v is SharedVariable => v instanceof SharedVariable);
   }
 
-  /** Replaces every use of `old` by `replacement`; their types must be compatible. */
+  /**
+   * Replaces every use of `old` by `replacement` (whose new nodes join the graph); nodes left without a use
+   * are dropped. Types must be compatible. Work is proportional to what changes, not to the graph's size.
+   */
   replace(old: Variable, replacement: Variable, reason = 'replace'): void {
+    if (old === replacement) return;
     if (!old.type.isCompatible(replacement.type)) {
       throw new TypeMismatchError(`FunctionGraph.replace (${reason}): ${replacement.describe()} cannot replace ${old.describe()}: types differ`);
     }
     if (replacement.name === undefined && old.name !== undefined) replacement.name = old.name;
-    for (const c of this.clients(old)) {
+    this.importVariable(replacement);
+    const moved = this.clientMap.get(old) ?? [];
+    this.clientMap.delete(old);
+    for (const c of moved) {
       if (c.node === 'output') this.outputs[c.index] = replacement;
       else c.node.inputs[c.index] = replacement;
+      this.addClient(replacement, c);
     }
-    this.rebuildClients();
+    this.pruneIfDead(old.owner);
+    this.order = null;
   }
 
-  private rebuildClients(): void {
-    this.clientMap.clear();
-    this.order = null;
-    for (const node of this.toposort()) {
-      node.inputs.forEach((v, index) => this.addClient(v, { node, index }));
+  /** Adds the nodes computing `v` that the graph does not have yet. */
+  private importVariable(v: Variable): void {
+    for (const node of toposort([v])) if (!this.nodeSet.has(node)) this.addNode(node);
+  }
+
+  private addNode(node: Apply): void {
+    this.nodeSet.add(node);
+    node.inputs.forEach((v, index) => this.addClient(v, { node, index }));
+  }
+
+  /** Drops a node none of whose outputs is used, then the nodes that only it used. */
+  private pruneIfDead(start: Apply | null): void {
+    const stack = start ? [start] : [];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (!this.nodeSet.has(node) || node.outputs.some((o) => (this.clientMap.get(o)?.length ?? 0) > 0)) continue;
+      this.nodeSet.delete(node);
+      node.inputs.forEach((v, index) => {
+        const list = this.clientMap.get(v);
+        if (!list) return;
+        const k = list.findIndex((c) => c.node === node && c.index === index);
+        if (k >= 0) list.splice(k, 1);
+        if (list.length === 0) this.clientMap.delete(v);
+        if (v.owner) stack.push(v.owner);
+      });
     }
-    this.outputs.forEach((v, index) => this.addClient(v, { node: 'output', index }));
   }
 
   private addClient(v: Variable, c: Client): void {

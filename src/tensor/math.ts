@@ -8,6 +8,7 @@ import { neg as negOp } from '../ops/elemwise/neg.js';
 import { pow as powOp } from '../ops/elemwise/pow.js';
 import { exp as expOp } from '../ops/elemwise/exp.js';
 import { log as logOp } from '../ops/elemwise/log.js';
+import { logSoftmax as logSoftmaxOp } from '../ops/log-softmax.js';
 import { log1p as log1pOp } from '../ops/elemwise/log1p.js';
 import { sqrt as sqrtOp } from '../ops/elemwise/sqrt.js';
 import { sqr as sqrOp } from '../ops/elemwise/sqr.js';
@@ -57,7 +58,11 @@ export const ge = binary(cmp.ge);
 
 export const neg = unary(negOp);
 export const exp = unary(expOp);
-export const log = unary(logOp);
+/** `log`; of a softmax it builds the stable logSoftmax at once, so gradients taken before compiling are stable too. */
+export const log = (x: TensorLike): Variable => {
+  const v = asTensor(x);
+  return v.owner?.op.name === 'softmax' ? logSoftmaxOp(v.owner.inputs[0]!) : logOp(v);
+};
 export const log1p = unary(log1pOp);
 export const sqrt = unary(sqrtOp);
 export const sqr = unary(sqrOp);

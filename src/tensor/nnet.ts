@@ -3,6 +3,7 @@ import { sigmoid as sigmoidOp } from '../ops/elemwise/sigmoid.js';
 import { softplus as softplusOp } from '../ops/elemwise/softplus.js';
 import { relu as reluOp } from '../ops/elemwise/relu.js';
 import { softmax as softmaxOp } from '../ops/softmax.js';
+import { logSoftmax as logSoftmaxOp } from '../ops/log-softmax.js';
 import { asTensor, type TensorLike } from './as-tensor.js';
 import { TypeMismatchError } from '../util/errors.js';
 import { add, exp, log, mul, neg, sub, sum, max } from './math.js';
@@ -21,14 +22,8 @@ export function relu(x: TensorLike, alpha = 0): Variable {
   return add(reluOp(v), mul(alpha, neg(reluOp(neg(v)))));
 }
 
-/** log(softmax(x)) along the last axis, computed as x - max - log(sum(exp(x - max))). */
-export function logSoftmax(x: TensorLike): Variable {
-  const v = asTensor(x);
-  const last = v.ndim - 1;
-  const keep = (r: Variable): Variable => (v.ndim === 2 ? dimshuffle(r, [0, 'x']) : r);
-  const shifted = sub(v, keep(max(v, last)));
-  return sub(shifted, keep(log(sum(exp(shifted), last))));
-}
+/** log(softmax(x)) along the last axis, stable for any finite logits. */
+export const logSoftmax = (x: TensorLike): Variable => logSoftmaxOp(asTensor(x));
 
 /**
  * Cross-entropy of predicted rows `p` against the true distribution: an int vector of class indices

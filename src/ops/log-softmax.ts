@@ -1,0 +1,60 @@
+import type { NDArray } from '../ir/ndarray.js';
+import { apply1, type Op } from '../ir/op.js';
+import type { TensorType } from '../ir/type.js';
+import type { Variable } from '../ir/variable.js';
+import { TypeMismatchError } from '../util/errors.js';
+import { isFloat } from '../ir/dtype.js';
+import { dimshuffle } from './dimshuffle.js';
+import { exp } from './elemwise/exp.js';
+import { mul } from './elemwise/mul.js';
+import { sub } from './elemwise/sub.js';
+import { sum } from './sum.js';
+
+/**
+ * log(softmax(x)) along the last axis, computed as x - max - log(sum(exp(x - max))): finite for any finite
+ * logits, where log of an underflowed softmax gives -Inf. Gradient: gz - sum(gz) * softmax(x).
+ */
+export class LogSoftmax implements Op {
+  readonly name = 'logSoftmax';
+
+  inferTypes([x]: readonly Variable[]): TensorType[] {
+    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype)) throw new TypeMismatchError(`logSoftmax: takes a float vector or matrix; got ${x!.describe()}`);
+    return [x!.type];
+  }
+
+  outputShapes([x]: readonly NDArray[]): number[][] {
+    return [x!.shape.slice()];
+  }
+
+  perform([x]: readonly NDArray[], [out]: NDArray[]): void {
+    const cols = x!.shape[x!.ndim - 1]!;
+    const rows = cols === 0 ? 0 : x!.size / cols;
+    const src = x!.data;
+    const o = out!.data;
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      let m = -Infinity;
+      for (let j = 0; j < cols; j++) m = Math.max(m, src[base + j]!);
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += Math.exp(src[base + j]! - m);
+      const lse = m + Math.log(s);
+      for (let j = 0; j < cols; j++) o[base + j] = src[base + j]! - lse;
+    }
+  }
+
+  grad([x]: readonly Variable[], [out]: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
+    const total = sum(gz!, x!.ndim - 1);
+    const expanded = x!.ndim === 2 ? dimshuffle(total, [0, 'x']) : total;
+    return [sub(gz!, mul(expanded, exp(out!)))];
+  }
+
+  toString(): string {
+    return 'logSoftmax';
+  }
+}
+
+const logSoftmaxOp = new LogSoftmax();
+
+export function logSoftmax(x: Variable): Variable {
+  return apply1(logSoftmaxOp, [x]);
+}
