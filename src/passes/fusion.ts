@@ -22,16 +22,20 @@ function programOf(node: Apply): Program | null {
 
 /** Inlines `producer` (computing input `at` of the consumer program) into the consumer. */
 function inline(consumer: Program, at: number, producer: Program): Program {
-  const inputs = consumer.inputs.filter((_, i) => i !== at);
+  // Producer inputs take the place of the value they computed, so kernels read in the user's order.
+  const inputs: Variable[] = [];
   const index = (v: Variable): number => {
     const k = inputs.indexOf(v);
     if (k >= 0) return k;
     inputs.push(v);
     return inputs.length - 1;
   };
-  // Input positions of the producer and of the consumer in the merged list.
-  const prodIn = producer.inputs.map(index);
-  const consIn = consumer.inputs.map((v, i) => (i === at ? -1 : index(v)));
+  let prodIn: number[] = [];
+  const consIn = consumer.inputs.map((v, i) => {
+    if (i !== at) return index(v);
+    prodIn = producer.inputs.map(index);
+    return -1;
+  });
   const n = inputs.length;
   const steps: FusedStep[] = [];
   for (const s of producer.steps) steps.push({ ...s, args: s.args.map((k) => (k < producer.inputs.length ? prodIn[k]! : n + (k - producer.inputs.length))) });
