@@ -5,6 +5,7 @@ import type { Apply, Variable } from '../../ir/variable.js';
 import { allocArray } from '../../ir/dtype.js';
 import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
+import { FusedElementwise } from '../../ops/elemwise/fused.js';
 
 /**
  * The CPU backend's reference executor: runs each node's reference implementation in topological order over
@@ -72,11 +73,16 @@ class ReferenceExecutable implements Executable {
   }
 
   kernels(): KernelInfo[] {
-    return this.steps.map(({ node }) => ({
-      name: node.op.toString(),
-      backend: 'cpu',
-      ops: [node.op.name],
-      source: node.op.perform.toString(),
-    }));
+    return this.steps.map(({ node }) => {
+      const op = node.op;
+      const fused = op instanceof FusedElementwise;
+      return {
+        name: op.toString(),
+        backend: 'cpu',
+        ops: fused ? op.ops : [op.toString()],
+        // A fused kernel runs generated source; other ops run their reference implementation.
+        source: fused ? op.source(node.outputs[0]!.ndim) : op.perform.toString(),
+      };
+    });
   }
 }

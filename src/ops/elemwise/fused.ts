@@ -7,7 +7,7 @@ import { ShapeError } from '../../util/errors.js';
 import { broadcastRuntime, broadcastStatic } from '../../util/shape.js';
 import { add } from './add.js';
 import type { Elemwise } from './elemwise.js';
-import { runLoop } from './loop.js';
+import { loopKernel, runLoop } from './loop.js';
 
 /** One elementwise op inside a fused kernel; an argument < nInputs is a kernel input, else an earlier step. */
 export interface FusedStep {
@@ -102,5 +102,10 @@ export class FusedElementwise implements Op {
 
   toString(): string {
     return `fused{${this.expression()}}`;
+  }
+
+  /** The generated loop as it runs for outputs of rank `rank`. */
+  source(rank: number): string {
+    return loopKernel(this.body, this.nInputs, rank).toString();
   }
 }
