@@ -11,13 +11,22 @@ export interface KernelInfo {
 }
 
 /** A compiled schedule: takes the values of the graph's leaves, returns the values of its outputs. */
+/** Time spent per kernel since compilation (profile mode), like Theano's ProfileStats. */
+export interface KernelProfile {
+  name: string;
+  calls: number;
+  totalMs: number;
+}
+
 export interface Executable {
   /** Output arrays are the executable's own buffers: valid until the next call. */
   run(leafValue: (v: Variable) => NDArray): NDArray[];
   kernels(): KernelInfo[];
+  /** Per-kernel timings, when prepared with `profile: true`. */
+  profile(): KernelProfile[] | undefined;
 }
 
 export interface Backend {
   readonly name: string;
-  prepare(fg: FunctionGraph): Executable;
+  prepare(fg: FunctionGraph, opts?: { profile?: boolean }): Executable;
 }

@@ -1,4 +1,5 @@
 import type { Backend, Executable, KernelInfo } from '../codegen/backend.js';
+import { profileReport, type ProfileReport } from './profile.js';
 import { ReferenceCpuBackend } from '../codegen/cpu/reference-backend.js';
 import { FunctionGraph } from '../ir/fgraph.js';
 import { NDArray } from '../ir/ndarray.js';
@@ -20,6 +21,8 @@ export interface FunctionOptions {
   name?: string;
   /** 'FAST_RUN' (default: config.mode), 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'. */
   mode?: Mode;
+  /** Time every kernel; read with `f.profile()`. */
+  profile?: boolean;
   /** Skip the default updates of shared variables (random streams then repeat their numbers). */
   noDefaultUpdates?: boolean;
 }
@@ -31,6 +34,8 @@ export interface TsanoFunction<R = NDArray | NDArray[]> {
   run(...args: InputArg[]): Promise<R>;
   /** The kernels this function runs, in order. */
   kernels(): KernelInfo[];
+  /** Time and calls per kernel (compile with `profile: true`), with a printable table. */
+  profile(): ProfileReport;
   readonly fgraph: FunctionGraph;
   /** What each rewrite phase did (node counts, rules fired). */
   readonly phases: readonly PhaseReport[];
@@ -57,7 +62,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const mode = (opts.mode ?? config.mode) as Mode;
   const phases = optimize(fg, mode);
   const backend: Backend = new ReferenceCpuBackend();
-  const exe: Executable = backend.prepare(fg);
+  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false });
   debugLog(DebugLevel.summary, () => `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
 
   const nOut = userOutputs.length;
@@ -83,6 +88,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   Object.defineProperties(f, {
     run: { value: (...args: InputArg[]) => new Promise((resolve, reject) => { try { resolve(call(args)); } catch (e) { reject(e); } }) },
     kernels: { value: () => exe.kernels() },
+    profile: { value: () => profileReport(exe, fname) },
     fgraph: { value: fg },
     phases: { value: phases },
     inputs: { value: inputs.slice() },

@@ -194,3 +194,17 @@ describe('theano.function: buffers', () => {
     expect(f.kernels().length).toBe(kernelsBefore);
   });
 });
+
+describe('theano.function: profile mode', () => {
+  it('counts calls and time per kernel', () => {
+    const x = T.dmatrix('x');
+    const f = theano.function([x], T.dot(x, x.T).sum(), { profile: true });
+    for (let i = 0; i < 3; i++) f([[1, 2], [3, 4]]);
+    const p = f.profile();
+    expect(p.kernels.map((k) => k.calls)).toEqual(p.kernels.map(() => 3));
+    expect(p.kernels.map((k) => k.name).sort()).toEqual(['dimshuffle{pattern=(1,0)}', 'dot', 'sum{axis=(0,1)}']);
+    expect(p.totalMs).toBeGreaterThan(0);
+    expect(String(p)).toMatch(/share .* kernel\n/);
+    expect(() => theano.function([x], x.sum()).profile()).toThrow(/not compiled with \{ profile: true \}/);
+  });
+});

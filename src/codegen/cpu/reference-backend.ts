@@ -1,4 +1,4 @@
-import type { Backend, Executable, KernelInfo } from '../backend.js';
+import type { Backend, Executable, KernelInfo, KernelProfile } from '../backend.js';
 import type { FunctionGraph } from '../../ir/fgraph.js';
 import { NDArray } from '../../ir/ndarray.js';
 import type { Apply, Variable } from '../../ir/variable.js';
@@ -13,8 +13,8 @@ import { FusedElementwise } from '../../ops/elemwise/fused.js';
  */
 export class ReferenceCpuBackend implements Backend {
   readonly name = 'cpu';
-  prepare(fg: FunctionGraph): Executable {
-    return new ReferenceExecutable(fg);
+  prepare(fg: FunctionGraph, opts: { profile?: boolean } = {}): Executable {
+    return new ReferenceExecutable(fg, opts.profile ?? false);
   }
 }
 
@@ -31,8 +31,12 @@ class ReferenceExecutable implements Executable {
   private readonly steps: Step[] = [];
   private readonly outputSlots: number[];
   private readonly values: (NDArray | undefined)[];
+  private readonly timings: { calls: number; totalMs: number }[] | undefined;
 
-  constructor(private readonly fg: FunctionGraph) {
+  constructor(
+    private readonly fg: FunctionGraph,
+    profile: boolean,
+  ) {
     const slot = (v: Variable): number => {
       let s = this.slotOf.get(v);
       if (s === undefined) {
@@ -50,13 +54,17 @@ class ReferenceExecutable implements Executable {
     }
     this.outputSlots = fg.outputs.map(slot);
     this.values = new Array<NDArray | undefined>(this.slotOf.size);
+    this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
   }
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
     const values = this.values;
     for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValue(this.leaves[i]!);
-    for (const step of this.steps) {
+    const timings = this.timings;
+    for (let k = 0; k < this.steps.length; k++) {
+      const step = this.steps[k]!;
+      const t0 = timings ? performance.now() : 0;
       const inputs = step.inputSlots.map((s) => values[s]!);
       const shapes = step.node.op.outputShapes(inputs, step.node);
       const outputs = step.outputSlots.map((s, k) => {
@@ -67,9 +75,17 @@ class ReferenceExecutable implements Executable {
         return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
       step.node.op.perform(inputs, outputs, step.node);
-      step.outputSlots.forEach((s, k) => (values[s] = outputs[k]));
+      step.outputSlots.forEach((s, j) => (values[s] = outputs[j]));
+      if (timings) {
+        timings[k]!.calls++;
+        timings[k]!.totalMs += performance.now() - t0;
+      }
     }
     return this.outputSlots.map((s) => values[s]!);
+  }
+
+  profile(): KernelProfile[] | undefined {
+    return this.timings?.map((t, k) => ({ name: this.steps[k]!.node.op.toString(), ...t }));
   }
 
   kernels(): KernelInfo[] {
