@@ -3,7 +3,7 @@
  *   import * as theano from 'tsano';  import { T } from 'tsano';
  */
 import * as T from './tensor/index.js';
-import { debugprint, pp } from './ir/printing.js';
+import { debugprint, pp, toDot } from './ir/printing.js';
 import { toNDArray, NDArray, type Nested } from './ir/ndarray.js';
 import type { DType, TypedArray } from './ir/dtype.js';
 import { config } from './util/config.js';
@@ -26,5 +26,5 @@ export function ndarray(value: Nested | TypedArray | NDArray, shape?: number[], 
   return toNDArray(value, shape, dtype, config.floatX);
 }
 
-export const printing = { debugprint, pp };
+export const printing = { debugprint, pp, toDot };
 export const gradient = { grad };

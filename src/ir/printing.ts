@@ -77,3 +77,48 @@ export function pp(x: Variable): string {
 function constantText(c: Constant): string {
   return c.value.size <= 6 ? JSON.stringify(c.value.toArray()) : `constant${JSON.stringify(c.value.shape)}`;
 }
+
+function dotEscape(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/**
+ * Graphviz DOT text of a graph: ops as boxes (fused kernels show their scalar expression), inputs as ellipses,
+ * shared variables as double ellipses, constants as plain text; edges carry the types.
+ */
+export function toDot(x: Printable): string {
+  const roots = rootsOf(x);
+  const ids = new Map<object, string>();
+  const lines = ['digraph G {', '  rankdir=TB;', '  node [fontname="Helvetica", fontsize=10];'];
+  const idOf = (key: object): string => {
+    let id = ids.get(key);
+    if (!id) ids.set(key, (id = `n${ids.size}`));
+    return id;
+  };
+  const seen = new Set<object>();
+  const stack: Variable[] = [...roots];
+  while (stack.length) {
+    const v = stack.pop()!;
+    const key: object = v.owner ?? v;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!v.owner) {
+      const shape = v instanceof Constant ? 'plaintext' : v.constructor.name === 'SharedVariable' ? 'doublecircle' : 'ellipse';
+      const label = v.name ?? (v instanceof Constant ? constantText(v) : '<unnamed>');
+      lines.push(`  ${idOf(v)} [shape=${shape}, label="${dotEscape(label)}"];`);
+      continue;
+    }
+    const node = v.owner;
+    const name = node.outputs.map((o) => o.name).filter(Boolean).join(', ');
+    lines.push(`  ${idOf(node)} [shape=box, label="${dotEscape(node.op.toString())}${name ? `\\n'${dotEscape(name)}'` : ''}"];`);
+    for (const inp of node.inputs) {
+      lines.push(`  ${idOf(inp.owner ?? inp)} -> ${idOf(node)} [label="${dotEscape(inp.type.toString())}", fontsize=8];`);
+      stack.push(inp);
+    }
+  }
+  roots.forEach((r, i) => {
+    lines.push(`  out${i} [shape=none, label="output ${i}"];`, `  ${idOf(r.owner ?? r)} -> out${i};`);
+  });
+  lines.push('}');
+  return lines.join('\n');
+}

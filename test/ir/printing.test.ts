@@ -35,3 +35,25 @@ describe('printing', () => {
     expect(text).not.toMatch(/^\s*\|x \[id/m);
   });
 });
+
+describe('toDot', () => {
+  it('writes Graphviz DOT with op boxes, input ellipses and typed edges', () => {
+    const x = T.matrix('x');
+    const w = theano.shared(theano.ndarray([[1]]), { name: 'w' });
+    const out = T.dot(x, w).mul(2);
+    out.name = 'scaled';
+    const dot = theano.printing.toDot(out);
+    expect(dot).toMatch(/^digraph G \{/);
+    expect(dot).toMatch(/\[shape=box, label="mul\\n'scaled'"\]/);
+    expect(dot).toMatch(/\[shape=ellipse, label="x"\]/);
+    expect(dot).toMatch(/\[shape=doublecircle, label="w"\]/);
+    expect(dot).toMatch(/-> n\d+ \[label="float32 matrix"/);
+    expect(dot.trim().endsWith('}')).toBe(true);
+  });
+
+  it('shows a compiled function after fusion', () => {
+    const x = T.dvector('x');
+    const f = theano.function([x], x.mul(2).exp());
+    expect(theano.printing.toDot(f)).toContain('fused{exp(mul(a0, a1))}');
+  });
+});
