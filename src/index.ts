@@ -4,6 +4,7 @@
  */
 import * as T from './tensor/index.js';
 import { debugprint, pp, toDot } from './ir/printing.js';
+import { toSvg } from './ir/printing-svg.js';
 import { toNDArray, NDArray, type Nested } from './ir/ndarray.js';
 import type { DType, TypedArray } from './ir/dtype.js';
 import { config } from './util/config.js';
@@ -26,5 +27,5 @@ export function ndarray(value: Nested | TypedArray | NDArray, shape?: number[], 
   return toNDArray(value, shape, dtype, config.floatX);
 }
 
-export const printing = { debugprint, pp, toDot };
+export const printing = { debugprint, pp, toDot, toSvg };
 export const gradient = { grad };

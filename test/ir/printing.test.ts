@@ -57,3 +57,13 @@ describe('toDot', () => {
     expect(theano.printing.toDot(f)).toContain('fused{exp(mul(a0, a1))}');
   });
 });
+
+describe('toSvg', () => {
+  it('renders the DOT graph to SVG with the op labels', async () => {
+    const x = T.dvector('x');
+    const svg = await theano.printing.toSvg(x.mul(2).exp().sum());
+    expect(svg).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+    expect(svg).toContain('sum{axis=(0)}');
+    expect(svg).toContain('>x<');
+  });
+});
