@@ -31,6 +31,12 @@ export class Subtensor implements Op {
     const ranges = resolveRanges(this.entries, x!.shape, scalars, node);
     const src = x!.data;
     const o = out!.data;
+    // Rows of a row-major array (x[a:b], x[i]) are one contiguous block: copy it at once.
+    if (ranges.slice(1).every((r, k) => r.start === 0 && r.step === 1 && r.count === x!.shape[k + 1]) && (ranges[0]?.step ?? 1) === 1) {
+      const start = (ranges[0]?.start ?? 0) * (x!.strides[0] ?? 1);
+      o.set(src.subarray(start, start + o.length));
+      return;
+    }
     forEachInRegion(x!, ranges, (off, i) => {
       o[i] = src[off]!;
     });

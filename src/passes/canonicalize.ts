@@ -1,4 +1,5 @@
 import type { Apply, Variable } from '../ir/variable.js';
+import { constant } from '../ir/constant.js';
 import { DimShuffle, dimshuffle } from '../ops/dimshuffle.js';
 import { reshape } from '../ops/reshape.js';
 import { canStandFor, producedBy, uniformConstant } from './match.js';
@@ -24,6 +25,18 @@ export const mulByOne = identityRule('mulByOne', 'mul', 1, true);
 export const addZero = identityRule('addZero', 'add', 0, true);
 export const subZero = identityRule('subZero', 'sub', 0, false);
 export const divByOne = identityRule('divByOne', 'div', 1, false);
+
+export const mulByZeroScalar: Rule = {
+  name: 'mulByZeroScalar',
+  doc: 'x * 0, 0 * x -> 0 for scalars (no broadcasting; NaN * 0 aside, as Theano)',
+  tags: ['canonicalize'],
+  tracks: ['mul'],
+  rewrite(node) {
+    const out = node.outputs[0]!;
+    if (out.ndim !== 0 || !node.inputs.some((v) => uniformConstant(v) === 0)) return null;
+    return [constant(0, out.dtype)];
+  },
+};
 
 export const doubleNeg: Rule = {
   name: 'doubleNeg',
@@ -61,4 +74,4 @@ export const mergeReshapes: Rule = {
   },
 };
 
-export const canonicalizeRules: readonly Rule[] = [mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes];
+export const canonicalizeRules: readonly Rule[] = [mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes];

@@ -6,6 +6,7 @@ import { DisconnectedInputError, GradientError } from '../util/errors.js';
 import { add } from '../ops/elemwise/add.js';
 import { cast } from '../ops/elemwise/cast.js';
 import { zerosLike } from '../ops/grad-helpers.js';
+import { isKnownZero } from '../ops/known-zero.js';
 
 export type DisconnectedPolicy = 'raise' | 'warn' | 'ignore';
 
@@ -58,9 +59,14 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
   for (const [v, g] of known) contribute(v, g);
 
   const blockedBy = new Set<string>();
+  const reachedByZero = new Set<Variable>();
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
-    if (!node.outputs.some((o) => contributions.has(o))) continue;
+    if (!node.outputs.some((o) => contributions.has(o))) {
+      // Only zeros arrived here: the inputs are still connected, with zero gradient.
+      if (node.outputs.some((o) => reachedByZero.has(o))) for (const v of node.inputs) if (dependsOnWrt.has(v)) reachedByZero.add(v);
+      continue;
+    }
     // Integer values carry no gradient: remember what made them, for the disconnected-input message.
     for (const v of node.inputs) if (dependsOnWrt.has(v) && !isFloat(v.dtype)) blockedBy.add((v.owner?.op ?? node.op).toString());
     if (!node.inputs.some((v) => dependsOnWrt.has(v) && isFloat(v.dtype))) continue;
@@ -70,6 +76,8 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
       if (!dependsOnWrt.has(input) || !isFloat(input.dtype)) return;
       const g = gins[i];
       if (!g) return void blockedBy.add(node.op.toString());
+      // A zero adds nothing: skip it so dead subgraphs stay out of the gradient, but remember the connection.
+      if (isKnownZero(g)) return void reachedByZero.add(input);
       if (g.ndim !== input.ndim) {
         throw new GradientError(`grad: ${node.op.toString()} returned a gradient of rank ${g.ndim} for ${input.describe()} (an internal error in that op's gradient)`);
       }
@@ -84,6 +92,11 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
       // Name fresh gradient nodes only: never rename a variable the user made.
       if (g.owner && g.name === undefined) g.name = `d${costName}/d${w.name ?? '?'}`;
       return g;
+    }
+    if (reachedByZero.has(w)) {
+      const zeros = zerosLike(w);
+      zeros.name = `d${costName}/d${w.name ?? '?'}`;
+      return zeros;
     }
     const reason = ancestors([cost]).has(w)
       ? `the cost depends on it only through ops that pass no gradient (${[...blockedBy].join(', ') || 'none found'})`

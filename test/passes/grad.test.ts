@@ -104,3 +104,23 @@ describe('T.grad', () => {
     expect(run([x], T.grad(y, x), [1, 2]).toArray()).toEqual([2, 2]);
   });
 });
+
+describe('T.grad and zero gradients', () => {
+  it('a path with zero gradient gives zeros, not a disconnected-input error (as Theano)', () => {
+    const x = T.dvector('x');
+    const g = T.grad(T.sgn(x.mul(2)).sum(), x);
+    expect(theano.function([x], g)([1, -2]).toArray()).toEqual([0, 0]);
+  });
+
+  it('a term multiplied by 0 adds no nodes to the gradient (an L2 term with lmbda = 0)', () => {
+    const w = T.dmatrix('w');
+    const x = T.dvector('x');
+    const data = T.dot(x, w).sum();
+    const withZeroL2 = data.add(w.sqr().sum().mul(0));
+    const g0 = T.grad(data, w);
+    const g1 = T.grad(withZeroL2, w);
+    const ops = (v: theano.Variable) => theano.function([x, w], v).fgraph.toposort().map((n) => n.op.name);
+    expect(ops(g1)).toEqual(ops(g0));
+    expect(ops(g1)).not.toContain('sqr');
+  });
+});

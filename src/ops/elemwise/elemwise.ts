@@ -1,4 +1,4 @@
-import { upcast as upcastPair, type DType, type TypedArray } from '../../ir/dtype.js';
+import { upcast as upcastPair, type DType } from '../../ir/dtype.js';
 import type { NDArray } from '../../ir/ndarray.js';
 import { opToString, type Op } from '../../ir/op.js';
 import type { ScalarOp } from '../../ir/scalar.js';
@@ -6,7 +6,7 @@ import { runLoop } from './loop.js';
 import { TensorType } from '../../ir/type.js';
 import type { Apply, Variable } from '../../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../../util/errors.js';
-import { broadcastRuntime, broadcastStatic, formatShape, sameShape } from '../../util/shape.js';
+import { broadcastRuntime, broadcastStatic, formatShape } from '../../util/shape.js';
 
 /** How an elementwise op differentiates: gradients for each input from the inputs, the output and its gradient. */
 export type ElemwiseGrad = (inputs: readonly Variable[], output: Variable, gz: Variable) => (Variable | null)[];
@@ -22,7 +22,7 @@ export class Elemwise implements Op {
   readonly name: string;
   readonly scalar: ScalarOp;
   readonly params: Readonly<Record<string, unknown>> | undefined;
-  private flatKernel: ((out: TypedArray, ins: TypedArray[], n: number) => void) | null = null;
+  #body: string | undefined;
 
   constructor(private readonly spec: ElemwiseSpec) {
     this.name = spec.name;
@@ -55,19 +55,7 @@ export class Elemwise implements Op {
   }
 
   perform(inputs: readonly NDArray[], outputs: NDArray[]): void {
-    const out = outputs[0]!;
-    if (inputs.every((a) => sameShape(a.shape, out.shape))) {
-      const kernel = (this.flatKernel ??= flatKernelFor(this.spec, 0));
-      kernel(out.data, inputs.map((a) => a.data), out.size);
-      return;
-    }
-    // Inputs that are either full-size or single values (x * 0.1) still run as one flat loop.
-    if (inputs.every((a) => a.size === 1 || sameShape(a.shape, out.shape))) {
-      const mask = inputs.reduce((m, a, i) => (a.size === 1 && out.size !== 1 ? m | (1 << i) : m), 0);
-      flatKernelFor(this.spec, mask)(out.data, inputs.map((a) => a.data), out.size);
-      return;
-    }
-    runLoop(`r = ${this.spec.render(Array.from({ length: this.spec.arity }, (_, i) => `a${i}`))};`, out, inputs);
+    runLoop((this.#body ??= `r = ${this.spec.render(Array.from({ length: this.spec.arity }, (_, i) => `a${i}`))};`), outputs[0]!, inputs);
   }
 
   grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[] {
@@ -96,23 +84,6 @@ function describeOperand(v: Variable, shape: readonly number[]): string {
     if (isPadding) return describeOperand(owner.inputs[0]!, shape.slice(pad));
   }
   return v.describeWithShape(shape);
-}
-
-const flatKernels = new Map<string, (out: TypedArray, ins: TypedArray[], n: number) => void>();
-
-/** The common cases as one generated loop per scalar body; bit i of `scalarMask` marks input i as one value. */
-function flatKernelFor(op: ScalarOp, scalarMask: number): (out: TypedArray, ins: TypedArray[], n: number) => void {
-  const isScalar = (i: number): boolean => (scalarMask & (1 << i)) !== 0;
-  const args = Array.from({ length: op.arity }, (_, i) => (isScalar(i) ? `s${i}` : `in${i}[i]`));
-  const src = op.render(args);
-  const key = `${scalarMask}|${src}`;
-  let k = flatKernels.get(key);
-  if (!k) {
-    const decl = Array.from({ length: op.arity }, (_, i) => (isScalar(i) ? `const s${i} = ins[${i}][0];` : `const in${i} = ins[${i}];`)).join('\n');
-    k = new Function('out', 'ins', 'n', `"use strict";\n${decl}\nfor (let i = 0; i < n; i++) out[i] = ${src};`) as (out: TypedArray, ins: TypedArray[], n: number) => void;
-    flatKernels.set(key, k);
-  }
-  return k;
 }
 
 export function describeShapes(inputs: readonly NDArray[]): string {

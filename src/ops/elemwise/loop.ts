@@ -41,8 +41,30 @@ export function loopKernel(body: string, arity: number, rank: number): LoopKerne
   return k;
 }
 
+type FlatKernel = (out: TypedArray, ins: readonly TypedArray[], n: number) => void;
+const flatCache = new Map<string, FlatKernel>();
+
+/** One flat loop when every input is either the output's full shape or a single value (bit j of `mask`). */
+export function flatKernel(body: string, arity: number, mask: number): FlatKernel {
+  const key = `${arity}|${mask}|${body}`;
+  let k = flatCache.get(key);
+  if (k) return k;
+  const decl = Array.from({ length: arity }, (_, j) => (mask & (1 << j) ? `const a${j} = ins[${j}][0];` : `const in${j} = ins[${j}];`));
+  const loads = Array.from({ length: arity }, (_, j) => (mask & (1 << j) ? '' : `const a${j} = in${j}[i];`)).join(' ');
+  k = new Function('out', 'ins', 'n', `"use strict";\n${decl.join('\n')}\nfor (let i = 0; i < n; i++) { ${loads} let r; ${body} out[i] = r; }`) as FlatKernel;
+  flatCache.set(key, k);
+  return k;
+}
+
 /** Runs `body` over the broadcast of `inputs` into `out`. */
 export function runLoop(body: string, out: NDArray, inputs: readonly NDArray[]): void {
+  let mask = 0;
+  let flat = true;
+  inputs.forEach((a, j) => {
+    if (a.size === 1 && out.size !== 1) mask |= 1 << j;
+    else if (a.size !== out.size || a.ndim !== out.ndim || !a.shape.every((d, ax) => d === out.shape[ax])) flat = false;
+  });
+  if (flat) return flatKernel(body, inputs.length, mask)(out.data, inputs.map((a) => a.data), out.size);
   const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
   loopKernel(body, inputs.length, out.ndim)(out.data, inputs.map((a) => a.data), out.shape, strides);
 }
