@@ -1,5 +1,6 @@
 import type { Backend, Executable, KernelInfo } from '../codegen/backend.js';
 import { profileReport, type ProfileReport } from './profile.js';
+import { checkAgainstReference } from './debug-mode.js';
 import { ReferenceCpuBackend } from '../codegen/cpu/reference-backend.js';
 import { FunctionGraph } from '../ir/fgraph.js';
 import { NDArray } from '../ir/ndarray.js';
@@ -60,6 +61,8 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const fg = new FunctionGraph([...inputs], cloned);
   checkGraphInputs(fg, inputs, givens, opts.onUnusedInput ?? 'raise');
   const mode = (opts.mode ?? config.mode) as Mode;
+  // DEBUG_MODE keeps an unoptimised twin of the graph and checks every call against it.
+  const reference = mode === 'DEBUG_MODE' ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map()))) : undefined;
   const phases = optimize(fg, mode);
   const backend: Backend = new ReferenceCpuBackend();
   const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false });
@@ -74,6 +77,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
     const values = new Map<Variable, NDArray>();
     inputs.forEach((v, i) => values.set(v, toInputValue(args[i]!, v, i, opts.allowInputDowncast, fname)));
     const results = exe.run((leaf) => leafValue(leaf, values));
+    if (reference) checkAgainstReference(reference, results, cloned, (leaf) => leafValue(leaf, values));
     // Results are the executable's reusable buffers: hand out copies, and write updates only after all outputs.
     const outs = results.slice(0, nOut).map((a) => a.copy());
     const newValues = updates.map(([shared], k) => {

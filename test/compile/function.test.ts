@@ -208,3 +208,29 @@ describe('theano.function: profile mode', () => {
     expect(() => theano.function([x], x.sum()).profile()).toThrow(/not compiled with \{ profile: true \}/);
   });
 });
+
+describe('theano.function: DEBUG_MODE', () => {
+  it('runs the optimised graph and checks it against the graph as written', () => {
+    const x = T.dmatrix('x');
+    const out = T.nnet.sigmoid(x.mul(1).add(0)).sum();
+    const f = theano.function([x], out, { mode: 'DEBUG_MODE' });
+    expect(f.fgraph.toposort().length).toBeLessThan(4);
+    expect(f([[0, 0]]).item()).toBe(1);
+  });
+
+  it('reports a rewrite that changes values, naming the output and the element', async () => {
+    const { canonicalizeRules } = await import('../../src/passes/canonicalize.js');
+    const rules = canonicalizeRules as unknown as { name: string; tracks: string[]; doc: string; tags: string[]; rewrite: (n: { inputs: theano.Variable[] }) => theano.Variable[] | null }[];
+    const wrong = { name: 'wrongNeg', doc: '-x -> x (wrong on purpose)', tags: ['canonicalize'], tracks: ['neg'], rewrite: (n: { inputs: theano.Variable[] }) => [n.inputs[0]!] };
+    rules.push(wrong);
+    try {
+      const x = T.dvector('x');
+      const y = x.neg();
+      y.name = 'negated';
+      const f = theano.function([x], y, { mode: 'DEBUG_MODE' });
+      expect(() => f([1, 2])).toThrow(/DEBUG_MODE: 'negated' differs after optimisation: element 0 is 1 but -1 as written/);
+    } finally {
+      rules.pop();
+    }
+  });
+});
