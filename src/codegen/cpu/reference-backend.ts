@@ -56,6 +56,8 @@ class ReferenceExecutable implements Executable {
     this.values = new Array<NDArray | undefined>(this.slotOf.size);
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
+    debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
+    debugLog(DebugLevel.source, () => this.kernels().map((k) => `// ${k.name}\n${k.source}`).join('\n\n'));
   }
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
