@@ -6,10 +6,10 @@ import { canStandFor, producedBy, uniformConstant } from './match.js';
 import type { Rule } from './rewrite.js';
 
 /** `x op c -> x` (either side where the op commutes) for an identity element c. */
-function identityRule(name: string, op: string, identity: number, commutes: boolean): Rule {
+function identityRule(name: string, op: string, symbol: string, identity: number, commutes: boolean): Rule {
   return {
     name,
-    doc: commutes ? `${identity} ${op} x, x ${op} ${identity} -> x` : `x ${op} ${identity} -> x`,
+    doc: commutes ? `${identity} ${symbol} x, x ${symbol} ${identity} -> x` : `x ${symbol} ${identity} -> x`,
     tags: ['canonicalize'],
     tracks: [op],
     rewrite(node: Apply): readonly Variable[] | null {
@@ -21,10 +21,10 @@ function identityRule(name: string, op: string, identity: number, commutes: bool
   };
 }
 
-export const mulByOne = identityRule('mulByOne', 'mul', 1, true);
-export const addZero = identityRule('addZero', 'add', 0, true);
-export const subZero = identityRule('subZero', 'sub', 0, false);
-export const divByOne = identityRule('divByOne', 'div', 1, false);
+export const mulByOne = identityRule('mulByOne', 'mul', '*', 1, true);
+export const addZero = identityRule('addZero', 'add', '+', 0, true);
+export const subZero = identityRule('subZero', 'sub', '-', 0, false);
+export const divByOne = identityRule('divByOne', 'div', '/', 1, false);
 
 export const mulByZeroScalar: Rule = {
   name: 'mulByZeroScalar',
