@@ -1,5 +1,5 @@
-/** A plain-SVG accuracy curve: validation and test accuracy per epoch (no dependency). */
-import type { EpochResult } from './network3.js';
+/** A plain-SVG accuracy curve: training (when measured), validation and test accuracy per epoch (no dependency). */
+import type { EpochResult } from './network.js';
 
 const W = 720;
 const H = 420;
@@ -18,10 +18,13 @@ function niceStep(range: number, target: number): number {
 }
 
 export function accuracySvg(epochs: readonly EpochResult[], title: string): string {
-  const series = [
+  const allSeries = [
+    { name: 'training', color: '#2ca02c', points: epochs.flatMap((e) => (e.trainingAccuracy === null || e.trainingAccuracy === undefined ? [] : [[e.epoch, e.trainingAccuracy * 100] as const])) },
     { name: 'validation', color: '#1f77b4', points: epochs.map((e) => [e.epoch, e.validationAccuracy * 100] as const) },
     { name: 'test', color: '#d62728', points: epochs.flatMap((e) => (e.testAccuracy === null ? [] : [[e.epoch, e.testAccuracy * 100] as const])) },
   ];
+  // Training accuracy appears only when it was measured (--results measures it, for the overfitting diagnostics).
+  const series = allSeries.filter((s) => s.name !== 'training' || s.points.length > 0);
   const ys = series.flatMap((s) => s.points.map(([, y]) => y));
   let yLo = ys.length ? Math.min(...ys) : 90;
   let yHi = ys.length ? Math.max(...ys) : 100;

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as theano from '../../src/index.js';
 import { RandomState, T } from '../../src/index.js';
 import { getExperiment } from '../../examples/network3/experiments.js';
-import { parseCli, runExperiment, svgPathFor, type ResultsFile, type RunConfig } from '../../examples/network3/main.js';
-import { loadMnistSplits, type MnistSplit, type MnistSplits } from '../../examples/network3/mnist.js';
+import { defaultConfig, parseCli, runExperiment, svgPathFor, type ResultsFile, type RunConfig } from '../../examples/network3/main.js';
+import { loadMnistSplits, type MnistSplits } from '../../examples/network3/mnist.js';
 import {
   FullyConnectedLayer,
   Network,
@@ -17,6 +18,7 @@ import {
   formatPercent,
   linear,
   loadDataShared,
+  seedDropout,
   sigmoid,
   size,
   tanh,
@@ -93,12 +95,60 @@ describe('network3 layers: the book\'s initialisation', () => {
     expect(() => new SoftmaxLayer({ nIn: 10, nOut: 10, pDropout: 1 })).toThrow(/pDropout must be in \[0, 1\)/);
   });
 
-  it('refuses dropout until T.RandomStreams exists, instead of faking it', () => {
+  it('dropoutLayer: p = 0 is the identity; p > 0 multiplies by a 0/1 mask redrawn on every call, seeded', () => {
     const x = T.matrix('x');
     expect(dropoutLayer(x, 0)).toBe(x);
-    expect(() => dropoutLayer(x, 0.5)).toThrow(/RandomStreams/);
-    const layer = new FullyConnectedLayer({ nIn: 784, nOut: 10, pDropout: 0.5, rng: 0 });
-    expect(() => new Network([layer, new SoftmaxLayer({ nIn: 10, nOut: 10 })], 10)).toThrow(/in-graph random streams/);
+    const masks = (runSeed: number): string[] => {
+      seedDropout(runSeed);
+      const f = theano.function([x], dropoutLayer(x.reshape([20, 50]), 0.5));
+      const ones = theano.ndarray(new Float32Array(1000).fill(1), [20, 50]);
+      return [0, 1, 2].map(() => Array.from(f(ones).data).join(''));
+    };
+    const a = masks(3);
+    for (const m of a) {
+      expect(m).toMatch(/^[01]{1000}$/);
+      const kept = m.split('').filter((c) => c === '1').length;
+      expect(kept).toBeGreaterThan(400); // keep probability 1 - 0.5: 500 ± 16
+      expect(kept).toBeLessThan(600);
+    }
+    expect(new Set(a).size).toBe(3); // a new mask on every call (the stream's default update)
+    expect(masks(3)).toEqual(a); // the same run seed, the same masks
+    expect(masks(4)[0]).not.toBe(a[0]);
+  });
+
+  it('the dropout path scales nothing and the inference path scales by 1 - p, as the book', () => {
+    seedDropout(0);
+    const fc = new FullyConnectedLayer({ nIn: 4, nOut: 3, activationFn: linear, pDropout: 0.25, rng: 1 });
+    const net = new Network([fc, new SoftmaxLayer({ nIn: 3, nOut: 2 })], 2);
+    const input = theano.ndarray(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), [2, 4]);
+    const out = theano.function([net.x], fc.output)(input).data;
+    const w = fc.w.getValue().data;
+    const b = fc.b.getValue().data;
+    for (let r = 0; r < 2; r++) {
+      for (let j = 0; j < 3; j++) {
+        let z = 0;
+        for (let i = 0; i < 4; i++) z += input.data[r * 4 + i]! * w[i * 3 + j]!;
+        expect(out[r * 3 + j]).toBeCloseTo(0.75 * z + b[j]!, 4);
+      }
+    }
+    // The training path: w·(x * mask) + b, unscaled, for a 0/1 mask over each row's 4 inputs.
+    const drop = theano.function([net.x], fc.outputDropout);
+    const seen = new Set<string>();
+    for (let call = 0; call < 8; call++) {
+      const d = drop(input).data;
+      for (let r = 0; r < 2; r++) {
+        const fits = [...Array(16).keys()].filter((m) =>
+          [0, 1, 2].every((j) => {
+            let z = b[j]!;
+            for (let i = 0; i < 4; i++) if ((m >> i) & 1) z += input.data[r * 4 + i]! * w[i * 3 + j]!;
+            return Math.abs(d[r * 3 + j]! - z) < 1e-4;
+          }),
+        );
+        expect(fits.length).toBeGreaterThan(0);
+        seen.add(`${r}:${fits[0]}`);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(2); // masks differ between calls
   });
 
   it('has the book\'s activation functions', () => {
@@ -124,12 +174,27 @@ describe('network3 helpers', () => {
     const p = parseCli([]);
     expect(p).toEqual({
       help: false,
-      config: { experiment: 'shallow', epochs: 60, seed: 0, trainSize: 50_000, miniBatchSize: 10, eta: 0.1, lmbda: 0 },
+      config: {
+        experiment: 'shallow',
+        epochs: 60,
+        seed: 0,
+        trainSize: 50_000,
+        validationSize: 10_000,
+        testSize: 10_000,
+        miniBatchSize: 10,
+        eta: 0.1,
+        etaSchedule: 'constant',
+        lmbda: 0,
+        earlyStopping: 0,
+        trainEvalSize: 10_000,
+        members: null,
+      },
     });
+    expect(p).toEqual({ help: false, config: defaultConfig('shallow') });
     const q = parseCli(['--epochs', '2', '--seed', '5', '--train-size', '1000', '--mini-batch-size', '20', '--eta', '0.5', '--results', 'r.json']);
-    expect(q).toEqual({ help: false, config: { experiment: 'shallow', epochs: 2, seed: 5, trainSize: 1000, miniBatchSize: 20, eta: 0.5, lmbda: 0 }, results: 'r.json' });
+    expect(q).toEqual({ help: false, config: defaultConfig('shallow', { epochs: 2, seed: 5, trainSize: 1000, miniBatchSize: 20, eta: 0.5 }), results: 'r.json' });
     expect(parseCli(['--help'])).toEqual({ help: true });
-    expect(() => parseCli(['--experiment', 'nope'])).toThrow(/unknown experiment 'nope'; known experiments: shallow/);
+    expect(() => parseCli(['--experiment', 'nope'])).toThrow(/unknown experiment 'nope'; known experiments: shallow, conv1, conv2, conv2-tanh, conv2-relu, conv2-relu-expanded, conv2-relu-expanded-fc2, dropout, ensemble$/);
     expect(() => parseCli(['--epochs', 'x'])).toThrow(/--epochs must be a non-negative integer; got 'x'/);
     expect(() => parseCli(['--train-size', '60000'])).toThrow(/--train-size/);
     expect(() => parseCli(['--eta', '-1'])).toThrow(/--eta/);
@@ -143,7 +208,7 @@ describe('network3 helpers', () => {
 // the first 1,000 training images both give only 62–65% after 2 epochs (sigmoid + zero-initialised softmax learns
 // slowly at eta 0.1), so 1,000 images would not clear 70%.
 describe('network3 end to end (2,000 training, validation and test images; 2 epochs)', () => {
-  const config: RunConfig = { experiment: 'shallow', epochs: 2, seed: 0, trainSize: 2000, miniBatchSize: 10, eta: 0.1, lmbda: 0 };
+  const config: RunConfig = defaultConfig('shallow', { epochs: 2, trainSize: 2000, validationSize: 2000, testSize: 2000, trainEvalSize: 1000 });
   let splits: MnistSplits;
   let tmp: string;
   let first: { lines: string[]; result: SGDResult };
@@ -151,15 +216,13 @@ describe('network3 end to end (2,000 training, validation and test images; 2 epo
 
   const train = (cfg: RunConfig, results?: string): { lines: string[]; result: SGDResult } => {
     const lines: string[] = [];
-    const result = runExperiment(cfg, { splits, log: (l) => lines.push(l), progress: false, ...(results ? { results } : {}) });
+    const { result } = runExperiment(cfg, { splits, log: (l) => lines.push(l), progress: false, ...(results ? { results } : {}) });
     return { lines, result };
   };
 
   beforeAll(() => {
     // Validation and test cut to their first 2,000 images too: evaluation is most of the time otherwise.
-    const all = loadMnistSplits({ trainSize: 2000 });
-    const head = (d: MnistSplit, n: number): MnistSplit => ({ x: d.x.subarray(0, n * 784), y: d.y.subarray(0, n), n });
-    splits = { training: all.training, validation: head(all.validation, 2000), test: head(all.test, 2000) };
+    splits = loadMnistSplits({ trainSize: 2000 });
     tmp = mkdtempSync(join(tmpdir(), 'network3-test-'));
     first = train(config, join(tmp, 'results.json'));
     second = train(config);
@@ -226,10 +289,18 @@ describe('network3 end to end (2,000 training, validation and test images; 2 epo
     const svg = readFileSync(join(tmp, 'results.svg'), 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg.match(/<polyline /g)).toHaveLength(2);
+    expect(svg.match(/<polyline /g)).toHaveLength(3); // training, validation, test
     expect(svg).toContain('validation, epoch 1:');
-    // Only the two files: no temporary files left behind.
-    expect(readdirSync(tmp).sort()).toEqual(['results.json', 'results.svg']);
+    expect(svg).toContain('training, epoch 1:');
+    // Only these files: no temporary files left behind.
+    expect(readdirSync(tmp).sort()).toEqual([
+      'results.filters.png',
+      'results.json',
+      'results.misclassified.svg',
+      'results.overfitting.csv',
+      'results.overfitting.json',
+      'results.svg',
+    ]);
   });
 });
 
@@ -240,9 +311,10 @@ describe('network3 results file', () => {
       const splits = loadMnistSplits({ trainSize: 100 });
       const path = join(tmp, 'a', 'b', 'r.json');
       const lines: string[] = [];
-      const config: RunConfig = { experiment: 'shallow', epochs: 0, seed: 0, trainSize: 100, miniBatchSize: 10, eta: 0.1, lmbda: 0 };
+      const config: RunConfig = defaultConfig('shallow', { epochs: 0, trainSize: 100 });
       runExperiment(config, { splits, results: path, log: (l) => lines.push(l), progress: false });
       expect(lines).toEqual(['Finished training network.']);
+      expect(readdirSync(join(tmp, 'a', 'b')).sort()).toEqual(['r.filters.png', 'r.json', 'r.misclassified.svg', 'r.overfitting.csv', 'r.overfitting.json', 'r.svg']);
       const json = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
       expect(json).toMatchObject({ finished: true, epochs: [], bestIteration: -1, testAccuracy: null });
       expect(readFileSync(join(tmp, 'a', 'b', 'r.svg'), 'utf8')).toMatch(/^<svg [^]*<\/svg>\n$/);
@@ -297,7 +369,7 @@ describe('network3 CLI', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(err?.code).toBe(2);
-    expect(err?.stderr).toContain("unknown experiment 'deep'; known experiments: shallow");
+    expect(err?.stderr).toContain("unknown experiment 'deep'; known experiments: shallow, conv1, conv2,");
   });
 
   it('trains, with the book\'s lines on stdout and the progress bar on stderr', async () => {
