@@ -192,6 +192,31 @@ export class Network {
   }
 
   /**
+   * The book's `train_mb`: the regularised log-likelihood cost of mini-batch i, with the updates param - eta·grad.
+   * Options reach `theano.function` (e.g. `{ mode, profile }`, used by examples/inspect-network3.ts).
+   */
+  trainingFunction(trainingData: SharedData, eta: Variable, lmbda: number, numTrainingBatches: number, fnOptions: Partial<theano.FunctionOptions> = {}): theano.TsanoFunction<NDArray> {
+    const [trainingX, trainingY] = trainingData;
+    // define the (regularized) cost function, symbolic gradients, and updates
+    const l2NormSquared = this.layers.map((layer) => layer.w.sqr().sum()).reduce((a, b) => a.add(b));
+    const cost = this.outputLayer().cost(this).add(l2NormSquared.mul(0.5 * lmbda).div(numTrainingBatches));
+    const grads = T.grad(cost, this.params);
+    const updates = this.params.map((param, k) => [param, param.sub(grads[k]!.mul(eta))] as [Variable, Variable]);
+    const i = T.lscalar('i'); // mini-batch index
+    const bs = this.miniBatchSize;
+    const batch = (data: Variable): Variable => data.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
+    return theano.function([i], cost, {
+      ...fnOptions,
+      updates,
+      givens: [
+        [this.x, batch(trainingX)],
+        [this.y, batch(trainingY)],
+      ],
+      name: 'train_mb',
+    });
+  }
+
+  /**
    * Train the network using mini-batch stochastic gradient descent. `eta` is a number or a function of the epoch
    * (see schedules.ts).
    */
@@ -219,7 +244,7 @@ export class Network {
     this.checkData(trainingData, 'training');
     this.checkData(validationData, 'validation');
     if (testData) this.checkData(testData, 'test');
-    const [trainingX, trainingY] = trainingData;
+    // (the training data is sliced inside trainingFunction)
     const [validationX, validationY] = validationData;
 
     // compute number of minibatches for training, validation and testing
@@ -233,24 +258,10 @@ export class Network {
     const t0 = now();
     // The learning rate lives in a shared scalar so a schedule can change it between epochs without recompiling.
     const etaShared = theano.shared(theano.ndarray(etaAt(eta, 0, [])), { name: 'eta' });
-    // define the (regularized) cost function, symbolic gradients, and updates
-    const l2NormSquared = this.layers.map((layer) => layer.w.sqr().sum()).reduce((a, b) => a.add(b));
-    const cost = outputLayer.cost(this).add(l2NormSquared.mul(0.5 * lmbda).div(numTrainingBatches));
-    const grads = T.grad(cost, this.params);
-    const updates = this.params.map((param, k) => [param, param.sub(grads[k]!.mul(etaShared))] as [Variable, Variable]);
-
-    // define functions to train a mini-batch, and to compute the accuracy in validation and test mini-batches.
+    const trainMb = this.trainingFunction(trainingData, etaShared, lmbda, numTrainingBatches);
     const i = T.lscalar('i'); // mini-batch index
     const bs = this.miniBatchSize;
     const batch = (data: Variable): Variable => data.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
-    const trainMb = theano.function([i], cost, {
-      updates,
-      givens: [
-        [this.x, batch(trainingX)],
-        [this.y, batch(trainingY)],
-      ],
-      name: 'train_mb',
-    });
     const accuracyOn = ([dataX, dataY]: SharedData, name: string): ((j: number) => NDArray) =>
       theano.function([i], outputLayer.accuracy(this.y), {
         givens: [
