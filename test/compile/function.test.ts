@@ -234,3 +234,14 @@ describe('theano.function: DEBUG_MODE', () => {
     }
   });
 });
+
+describe('theano.function: shape signatures', () => {
+  it('keeps one set of buffers per input-shape signature, so alternating batch sizes stay right', () => {
+    const x = T.dmatrix('x');
+    const f = theano.function([x], x.mul(2).sum(1));
+    for (let k = 0; k < 3; k++) {
+      expect(f([[1, 2], [3, 4]]).toArray()).toEqual([6, 14]);
+      expect(f([[5, 6]]).toArray()).toEqual([22]);
+    }
+  });
+});

@@ -30,7 +30,8 @@ class ReferenceExecutable implements Executable {
   private readonly leafSlots: number[] = [];
   private readonly steps: Step[] = [];
   private readonly outputSlots: number[];
-  private readonly values: (NDArray | undefined)[];
+  /** One set of buffers per signature of leaf shapes (the last, smaller mini-batch gets its own). */
+  private readonly buffersByShape = new Map<string, (NDArray | undefined)[]>();
   private readonly timings: { calls: number; totalMs: number }[] | undefined;
 
   constructor(
@@ -53,7 +54,6 @@ class ReferenceExecutable implements Executable {
       this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot) });
     }
     this.outputSlots = fg.outputs.map(slot);
-    this.values = new Array<NDArray | undefined>(this.slotOf.size);
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
     debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
@@ -61,33 +61,41 @@ class ReferenceExecutable implements Executable {
   }
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
-    const values = this.values;
-    for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValue(this.leaves[i]!);
+    const leafValues = this.leaves.map(leafValue);
+    const key = leafValues.map((a) => a.shape.join('x')).join('|');
+    let values = this.buffersByShape.get(key);
+    if (!values) this.buffersByShape.set(key, (values = new Array<NDArray | undefined>(this.slotOf.size)));
+    for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValues[i];
     const timings = this.timings;
     for (let k = 0; k < this.steps.length; k++) {
       const step = this.steps[k]!;
       const t0 = timings ? performance.now() : 0;
-      const inputs = step.inputSlots.map((s) => values[s]!);
+      const inputs = step.inputSlots.map((s) => values![s]!);
       const shapes = step.node.op.outputShapes(inputs, step.node);
       const outputs = step.outputSlots.map((s, k) => {
         const shape = shapes[k]!;
-        const prev = values[s];
+        const prev = values![s];
         if (prev && sameShape(prev.shape, shape)) return prev;
         const dtype = step.node.outputs[k]!.dtype;
         return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
       step.node.op.perform(inputs, outputs, step.node);
-      step.outputSlots.forEach((s, j) => (values[s] = outputs[j]));
+      step.outputSlots.forEach((s, j) => (values![s] = outputs[j]));
       if (timings) {
         timings[k]!.calls++;
         timings[k]!.totalMs += performance.now() - t0;
       }
     }
-    return this.outputSlots.map((s) => values[s]!);
+    return this.outputSlots.map((s) => values![s]!);
   }
 
   profile(): KernelProfile[] | undefined {
     return this.timings?.map((t, k) => ({ name: this.steps[k]!.node.op.toString(), ...t }));
+  }
+
+  /** How many shape signatures have their own buffers. */
+  get specializations(): number {
+    return this.buffersByShape.size;
   }
 
   kernels(): KernelInfo[] {
