@@ -245,3 +245,23 @@ describe('theano.function: shape signatures', () => {
     }
   });
 });
+
+describe('theano.function: memory planning', () => {
+  it('reuses the buffers of dead intermediates and computes the same values', async () => {
+    const { ReferenceCpuBackend } = await import('../../src/codegen/cpu/reference-backend.js');
+    const x = T.dmatrix('x');
+    // A chain of non-fusable steps: each intermediate dies when the next one is made.
+    let v = x;
+    for (let k = 0; k < 6; k++) v = T.dot(v, x).mul(0.5).T;
+    const out = v.sum();
+    const f = theano.function([x], out);
+    const plain = theano.function([x], out, { mode: 'FAST_COMPILE' });
+    const a = [[0.1, 0.2], [0.3, 0.4]];
+    expect(f(a).item()).toBeCloseTo(plain(a).item(), 12);
+    expect(f(a).item()).toBeCloseTo(plain(a).item(), 12); // second call reuses the plan
+    const exe = new ReferenceCpuBackend().prepare(f.fgraph) as unknown as { run: (l: (v: theano.Variable) => theano.NDArray) => theano.NDArray[]; bufferCounts(): number[] };
+    exe.run(() => theano.ndarray(a, undefined, 'float64'));
+    const intermediates = f.fgraph.toposort().length;
+    expect(exe.bufferCounts()[0]).toBeLessThan(intermediates / 2);
+  });
+});

@@ -6,6 +6,7 @@ import { allocArray } from '../../ir/dtype.js';
 import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
+import { Elemwise } from '../../ops/elemwise/elemwise.js';
 
 /**
  * The CPU backend's reference executor: runs each node's reference implementation in topological order over
@@ -33,6 +34,8 @@ class ReferenceExecutable implements Executable {
   /** One set of buffers per signature of leaf shapes (the last, smaller mini-batch gets its own). */
   private readonly buffersByShape = new Map<string, (NDArray | undefined)[]>();
   private readonly timings: { calls: number; totalMs: number }[] | undefined;
+  /** Per slot, the last step that reads it (outputs and leaves: never released). */
+  private readonly lastUse: number[];
 
   constructor(
     private readonly fg: FunctionGraph,
@@ -54,6 +57,9 @@ class ReferenceExecutable implements Executable {
       this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot) });
     }
     this.outputSlots = fg.outputs.map(slot);
+    this.lastUse = new Array<number>(this.slotOf.size).fill(-1);
+    this.steps.forEach((st, k) => st.inputSlots.forEach((s) => (this.lastUse[s] = k)));
+    for (const s of [...this.outputSlots, ...this.leafSlots]) this.lastUse[s] = Infinity;
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
     debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
@@ -64,6 +70,8 @@ class ReferenceExecutable implements Executable {
     const leafValues = this.leaves.map(leafValue);
     const key = leafValues.map((a) => a.shape.join('x')).join('|');
     let values = this.buffersByShape.get(key);
+    // The first call of a signature plans its buffers; later calls find them in place.
+    const plan = values ? undefined : new BufferPlan(this.lastUse);
     if (!values) this.buffersByShape.set(key, (values = new Array<NDArray | undefined>(this.slotOf.size)));
     for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValues[i];
     const timings = this.timings;
@@ -72,21 +80,28 @@ class ReferenceExecutable implements Executable {
       const t0 = timings ? performance.now() : 0;
       const inputs = step.inputSlots.map((s) => values![s]!);
       const shapes = step.node.op.outputShapes(inputs, step.node);
-      const outputs = step.outputSlots.map((s, k) => {
-        const shape = shapes[k]!;
+      const outputs = step.outputSlots.map((s, j) => {
+        const shape = shapes[j]!;
         const prev = values![s];
         if (prev && sameShape(prev.shape, shape)) return prev;
-        const dtype = step.node.outputs[k]!.dtype;
-        return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
+        const dtype = step.node.outputs[j]!.dtype;
+        return plan?.take(step, k, dtype, shape, inputs) ?? new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
       step.node.op.perform(inputs, outputs, step.node);
       step.outputSlots.forEach((s, j) => (values![s] = outputs[j]));
+      plan?.release(step, k, values);
       if (timings) {
         timings[k]!.calls++;
         timings[k]!.totalMs += performance.now() - t0;
       }
     }
     return this.outputSlots.map((s) => values![s]!);
+  }
+
+  /** Distinct data buffers of intermediates per signature (fewer than intermediates when buffers are reused). */
+  bufferCounts(): number[] {
+    const leafSet = new Set(this.leafSlots);
+    return [...this.buffersByShape.values()].map((vals) => new Set(vals.filter((v, s) => v && !leafSet.has(s)).map((v) => v!.data.buffer)).size);
   }
 
   profile(): KernelProfile[] | undefined {
@@ -110,5 +125,42 @@ class ReferenceExecutable implements Executable {
         source: fused ? op.source(node.outputs[0]!.ndim) : op.perform.toString(),
       };
     });
+  }
+}
+
+/**
+ * Memory planning for the first call of a shape signature: an intermediate's buffer returns to a pool after its
+ * last reader, and a later output of the same dtype and size takes it over; an elementwise kernel writes in place
+ * over an input of its own shape that dies with it. Later calls repeat the same order, so the sharing stays safe.
+ */
+class BufferPlan {
+  private readonly free = new Map<string, NDArray[]>();
+  constructor(private readonly lastUse: readonly number[]) {}
+
+  take(step: Step, k: number, dtype: NDArray['dtype'], shape: number[], inputs: readonly NDArray[]): NDArray | undefined {
+    const elementwise = step.node.op instanceof Elemwise || step.node.op instanceof FusedElementwise;
+    if (elementwise) {
+      const j = step.inputSlots.findIndex((s, i) => this.lastUse[s] === k && inputs[i]!.dtype === dtype && sameShape(inputs[i]!.shape, shape) && step.inputSlots.indexOf(s) === i && step.inputSlots.filter((t) => t === s).length === 1);
+      if (j >= 0) {
+        this.inPlace.add(step.inputSlots[j]!);
+        return new NDArray(dtype, shape, inputs[j]!.data);
+      }
+    }
+    const reuse = this.free.get(`${dtype}|${sizeOf(shape)}`)?.pop();
+    return reuse ? new NDArray(dtype, shape, reuse.data) : undefined;
+  }
+
+  /** Slots whose buffer an in-place output took over: they must not go back to the pool. */
+  private readonly inPlace = new Set<number>();
+
+  release(step: Step, k: number, values: (NDArray | undefined)[]): void {
+    for (const s of new Set(step.inputSlots)) {
+      if (this.lastUse[s] !== k || this.inPlace.has(s)) continue;
+      const v = values[s]!;
+      const key = `${v.dtype}|${v.size}`;
+      const list = this.free.get(key);
+      if (list) list.push(v);
+      else this.free.set(key, [v]);
+    }
   }
 }
