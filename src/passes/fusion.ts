@@ -3,6 +3,8 @@ import { apply1 } from '../ir/op.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { Elemwise } from '../ops/elemwise/elemwise.js';
 import { FusedElementwise, type FusedStep } from '../ops/elemwise/fused.js';
+import { FusedSum } from '../ops/elemwise/fused-sum.js';
+import type { Sum } from '../ops/sum.js';
 import type { Rule } from './rewrite.js';
 
 /** Kernels are not grown past these sizes (argument lists, register pressure, source size). */
@@ -77,5 +79,29 @@ export const fuseElementwise: Rule = {
       return [out];
     }
     return null;
+  },
+};
+
+/**
+ * A full `sum` of an elementwise expression used nowhere else becomes one pass that never stores the
+ * expression: `sum(f(x, y)) -> fusedSum{f(a0, a1)}(x, y)`.
+ */
+export const fuseSumOfElementwise: Rule = {
+  name: 'fuseSumOfElementwise',
+  doc: 'sum(f(x, y)) over all axes -> fusedSum{f(a0, a1)}(x, y) when f(x, y) has no other use',
+  tags: ['fusion'],
+  tracks: ['sum'],
+  rewrite(node: Apply, fg: FunctionGraph): readonly Variable[] | null {
+    const input = node.inputs[0]!;
+    const producerNode = input.owner;
+    if (!producerNode || (node.op as Sum).axes.length !== input.ndim || input.ndim === 0) return null;
+    const clients = fg.clients(input);
+    if (clients.length !== 1) return null;
+    const producer = programOf(producerNode);
+    if (!producer || producer.inputs.length > MAX_INPUTS) return null;
+    const out = apply1(new FusedSum(producer.steps, producer.inputs.length), producer.inputs);
+    if (out.dtype !== node.outputs[0]!.dtype) return null;
+    out.name = node.outputs[0]!.name;
+    return [out];
   },
 };

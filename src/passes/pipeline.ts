@@ -3,7 +3,7 @@ import { debugprint } from '../ir/printing.js';
 import { debugLog, DebugLevel } from '../util/debug.js';
 import { canonicalizeRules } from './canonicalize.js';
 import { foldConstants } from './constant-folding.js';
-import { fuseElementwise } from './fusion.js';
+import { fuseElementwise, fuseSumOfElementwise } from './fusion.js';
 import { mergePhase } from './merge.js';
 import { runRules, type PhaseReport, type Rule } from './rewrite.js';
 import { specializeRules } from './specialize.js';
@@ -34,6 +34,7 @@ export const PHASES: readonly Phase[] = [
   { name: 'specialize', modes: OPTIMIZING, run: rules('specialize', specializeRules) },
   { name: 'merge', modes: OPTIMIZING, run: mergePhase },
   { name: 'fusion', modes: OPTIMIZING, run: rules('fusion', [fuseElementwise]) },
+  { name: 'reductionFusion', modes: OPTIMIZING, run: rules('reductionFusion', [fuseSumOfElementwise]) },
 ];
 
 /** Rewrites the graph in place for `mode`; returns what each phase did. */

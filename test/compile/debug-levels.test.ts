@@ -28,7 +28,7 @@ describe('debug levels', () => {
   it('3: the graph after each phase; 4: kernel source; 5: every rule that fires', () => {
     expect(compileAt(3)).toMatch(/after canonicalize \(\d+ -> \d+ nodes\):\n/);
     lines.length = 0;
-    expect(compileAt(4)).toMatch(/\/\/ exp\nperform\(/);
+    expect(compileAt(4)).toMatch(/\/\/ fusedSum\{exp\(a0\)\}\nfunction anonymous/);
     lines.length = 0;
     expect(compileAt(5)).toMatch(/canonicalize: mulByOne \(1 \* x, x \* 1 -> x\)/);
   });

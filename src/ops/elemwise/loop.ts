@@ -10,9 +10,13 @@ export type LoopKernel = (out: TypedArray, ins: readonly TypedArray[], shape: re
 
 const cache = new Map<string, LoopKernel>();
 
-/** `body` reads the arguments a0…a{n-1} and assigns the result to `r`. */
-export function loopKernel(body: string, arity: number, rank: number): LoopKernel {
-  const key = `${arity}|${rank}|${body}`;
+/**
+ * `body` reads the arguments a0…a{n-1} and assigns the result to `r`. With `sum`, the results are added up in
+ * float64 into out[0] instead of stored (a reduction fused with the expression it reduces).
+ */
+export function loopKernel(body: string, arity: number, rank: number, sum = false): LoopKernel {
+  const key = `${arity}|${rank}|${sum}|${body}`;
+  const store = sum ? 'acc += r;' : 'out[o++] = r;';
   let k = cache.get(key);
   if (k) return k;
   const lines: string[] = ['"use strict";'];
@@ -21,10 +25,10 @@ export function loopKernel(body: string, arity: number, rank: number): LoopKerne
     for (let ax = 0; ax < rank; ax++) lines.push(`const st${j}_${ax} = strides[${j}][${ax}];`);
   }
   for (let ax = 0; ax < rank; ax++) lines.push(`const n${ax} = shape[${ax}];`);
-  lines.push('let o = 0;');
+  lines.push('let o = 0;', 'let acc = 0;');
   if (rank === 0) {
     for (let j = 0; j < arity; j++) lines.push(`const a${j} = in${j}[0];`);
-    lines.push(`let r; ${body}`, 'out[0] = r;');
+    lines.push(`let r; ${body}`, store);
   } else {
     const pos = (j: number, ax: number) => `p${j}_${ax}`;
     for (let ax = 0; ax < rank; ax++) {
@@ -33,9 +37,10 @@ export function loopKernel(body: string, arity: number, rank: number): LoopKerne
       lines.push(`for (let i${ax} = 0${init.map((s) => `, ${s}`).join('')}; i${ax} < n${ax}; i${ax}++${step.map((s) => `, ${s}`).join('')}) {`);
     }
     for (let j = 0; j < arity; j++) lines.push(`const a${j} = in${j}[${pos(j, rank - 1)}];`);
-    lines.push(`let r; ${body}`, 'out[o++] = r;');
+    lines.push(`let r; ${body}`, store);
     for (let ax = 0; ax < rank; ax++) lines.push('}');
   }
+  if (sum) lines.push('out[0] = acc;');
   k = new Function('out', 'ins', 'shape', 'strides', lines.join('\n')) as LoopKernel;
   cache.set(key, k);
   return k;
@@ -54,6 +59,12 @@ export function flatKernel(body: string, arity: number, mask: number): FlatKerne
   k = new Function('out', 'ins', 'n', `"use strict";\n${decl.join('\n')}\nfor (let i = 0; i < n; i++) { ${loads} let r; ${body} out[i] = r; }`) as FlatKernel;
   flatCache.set(key, k);
   return k;
+}
+
+/** Runs `body` over the broadcast of `inputs` (shape `shape`) and stores the sum of the results in out[0]. */
+export function runSumLoop(body: string, out: NDArray, inputs: readonly NDArray[], shape: readonly number[]): void {
+  const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
+  loopKernel(body, inputs.length, shape.length, true)(out.data, inputs.map((a) => a.data), shape, strides);
 }
 
 /** Runs `body` over the broadcast of `inputs` into `out`. */
