@@ -1,4 +1,4 @@
-import { Apply, Constant, SharedVariable, Variable } from './variable.js';
+import { Apply, SharedVariable, Variable } from './variable.js';
 import { TypeMismatchError } from '../util/errors.js';
 
 /** A use of a variable: input `index` of `node`, or output `index` of the graph (node = 'output'). */
@@ -154,6 +154,3 @@ export function ancestors(outputs: readonly Variable[]): Set<Variable> {
   return seen;
 }
 
-export function isLeafValue(v: Variable): boolean {
-  return v instanceof Constant || v instanceof SharedVariable;
-}

@@ -1,6 +1,6 @@
 import { allocArray, arrayClass, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { sizeOf, stridesOf, formatShape } from '../util/shape.js';
-import { IndexError, ShapeError, TypeMismatchError } from '../util/errors.js';
+import { IndexError, ShapeError } from '../util/errors.js';
 
 export type Nested = number | boolean | readonly Nested[];
 
@@ -143,6 +143,3 @@ function copyInto(d: DType, src: TypedArray): TypedArray {
   return out;
 }
 
-export function assertDType(a: NDArray, d: DType, what: string): void {
-  if (a.dtype !== d) throw new TypeMismatchError(`${what}: expected ${d}, got ${a.dtype}`);
-}

@@ -1,5 +1,5 @@
 import type { TensorType } from './type.js';
-import { Apply, Constant, Variable } from './variable.js';
+import { Apply, Variable } from './variable.js';
 import type { NDArray } from './ndarray.js';
 import type { ScalarOp } from './scalar.js';
 import { TsanoError } from '../util/errors.js';
@@ -62,6 +62,3 @@ export function opToString(name: string, params?: Readonly<Record<string, unknow
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
 
-export function isConstant(v: Variable): v is Constant {
-  return v instanceof Constant;
-}

@@ -16,16 +16,4 @@ export interface ScalarOp {
   readonly infix?: string;
 }
 
-const cache = new Map<string, (...args: number[]) => number>();
 
-/** Compiles a scalar op's body into a JS function once per rendered source. */
-export function compileScalar(op: ScalarOp): (...args: number[]) => number {
-  const names = Array.from({ length: op.arity }, (_, i) => `a${i}`);
-  const src = op.render(names);
-  let fn = cache.get(src);
-  if (!fn) {
-    fn = new Function(...names, `"use strict"; return ${src};`) as (...args: number[]) => number;
-    cache.set(src, fn);
-  }
-  return fn;
-}

@@ -9,10 +9,6 @@ import { IndexError } from '../util/errors.js';
  */
 export type IndexEntry = { kind: 'int' } | { kind: 'slice'; start: boolean; stop: boolean; step: boolean };
 
-/** How many scalar inputs an entry consumes. */
-export function entryArity(e: IndexEntry): number {
-  return e.kind === 'int' ? 1 : Number(e.start) + Number(e.stop) + Number(e.step);
-}
 
 /** `i, 2:?, ::?` style text for op names. */
 export function describeEntries(entries: readonly IndexEntry[]): string {

@@ -6,8 +6,7 @@ import { softmax as softmaxOp } from '../ops/softmax.js';
 import { logSoftmax as logSoftmaxOp } from '../ops/log-softmax.js';
 import { asTensor, type TensorLike } from './as-tensor.js';
 import { TypeMismatchError } from '../util/errors.js';
-import { add, exp, log, mul, neg, sub, sum, max } from './math.js';
-import { dimshuffle } from '../ops/dimshuffle.js';
+import { add, log, mul, neg, sub, sum } from './math.js';
 import { get, arange } from './indexing.js';
 import { shapeOf } from '../ops/shape.js';
 

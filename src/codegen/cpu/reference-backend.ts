@@ -39,7 +39,7 @@ class ReferenceExecutable implements Executable {
   private readonly lastUse: number[];
 
   constructor(
-    private readonly fg: FunctionGraph,
+    fg: FunctionGraph,
     profile: boolean,
   ) {
     const slot = (v: Variable): number => {

@@ -6,7 +6,7 @@ import { runLoop } from './loop.js';
 import { TensorType } from '../../ir/type.js';
 import type { Apply, Variable } from '../../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../../util/errors.js';
-import { broadcastRuntime, broadcastStatic, formatShape } from '../../util/shape.js';
+import { broadcastRuntime, broadcastStatic } from '../../util/shape.js';
 
 /** How an elementwise op differentiates: gradients for each input from the inputs, the output and its gradient. */
 export type ElemwiseGrad = (inputs: readonly Variable[], output: Variable, gz: Variable) => (Variable | null)[];
@@ -86,9 +86,6 @@ function describeOperand(v: Variable, shape: readonly number[]): string {
   return v.describeWithShape(shape);
 }
 
-export function describeShapes(inputs: readonly NDArray[]): string {
-  return inputs.map((a) => formatShape(a.shape)).join(', ');
-}
 
 /** Output dtype rules shared by several ops. */
 export const dtypeRules = {
