@@ -9,6 +9,10 @@ import { toNDArray, NDArray, type Nested } from './ir/ndarray.js';
 import type { DType, TypedArray } from './ir/dtype.js';
 import { config } from './util/config.js';
 import { grad } from './passes/grad.js';
+import { jacobian, hessian } from './passes/jacobian.js';
+import { Lop, Rop } from './passes/lop-rop.js';
+import { zeroGrad, disconnectedGrad } from './ops/gradient-blockers.js';
+import { verifyGrad } from './compile/verify-grad.js';
 
 export { T, T as tensor };
 export { compileFunction as function, compileFunction as fn, compileFunction, type FunctionOptions, type TsanoFunction } from './compile/function.js';
@@ -28,4 +32,9 @@ export function ndarray(value: Nested | TypedArray | NDArray, shape?: number[], 
 }
 
 export const printing = { debugprint, pp, toDot, toSvg };
-export const gradient = { grad };
+/** `theano.gradient`: grad, verifyGrad (Theano's verify_grad), jacobian, hessian, Lop, Rop, zeroGrad, disconnectedGrad. */
+export const gradient = { grad, verifyGrad, jacobian, hessian, Lop, Rop, zeroGrad, disconnectedGrad };
+export { GradientCheckError, type VerifyGradOptions, type VerifyGradReport, type GradCheckWorst, type GradPoint } from './compile/verify-grad.js';
+export type { GradOptions, DisconnectedPolicy } from './passes/grad.js';
+export type { JacobianOptions } from './passes/jacobian.js';
+export type { LopOptions, RopOptions } from './passes/lop-rop.js';

@@ -14,6 +14,11 @@ export interface GradOptions {
   disconnectedInputs?: DisconnectedPolicy;
   /** Known gradients of intermediate variables; added to what flows back from the cost, as in Theano. */
   knownGrads?: Map<Variable, Variable> | readonly (readonly [Variable, Variable])[];
+  /**
+   * Variables not to backpropagate through (Theano's `consider_constant`): each is treated as a leaf, so no
+   * gradient reaches the graph that computes it. A `wrt` reached only through them is disconnected.
+   */
+  considerConstant?: readonly Variable[];
 }
 
 /**
@@ -21,32 +26,50 @@ export interface GradOptions {
  * topological order, summing the contributions of every variable used more than once; each op's `grad`
  * reduces broadcast gradients to its inputs' shapes.
  */
-export function grad(cost: Variable, wrt: Variable, opts?: GradOptions): Variable;
-export function grad(cost: Variable, wrt: readonly Variable[], opts?: GradOptions): Variable[];
-export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts: GradOptions = {}): Variable | Variable[] {
+export function grad(cost: Variable | null, wrt: Variable, opts?: GradOptions): Variable;
+export function grad(cost: Variable | null, wrt: readonly Variable[], opts?: GradOptions): Variable[];
+export function grad(cost: Variable | null, wrt: Variable | readonly Variable[], opts?: GradOptions): Variable | Variable[];
+export function grad(cost: Variable | null, wrt: Variable | readonly Variable[], opts: GradOptions = {}): Variable | Variable[] {
   const list = Array.isArray(wrt) ? (wrt as readonly Variable[]) : [wrt as Variable];
-  const results = gradList(cost, list, opts);
+  const results = gradWithConnectivity(cost, list, opts).grads;
   return Array.isArray(wrt) ? results : results[0]!;
 }
 
-function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): Variable[] {
-  const costName = cost.name ?? 'cost';
-  if (cost.ndim !== 0) {
-    throw new GradientError(`grad: the cost must be a scalar; got ${cost.describe()}. Reduce it first, e.g. with T.sum or T.mean.${cost.createdAt()}`);
+/**
+ * `grad` that also says which `wrt` the cost reaches through ops that pass gradients (even zero ones, as
+ * zeroGrad's): `connected[i]` is false exactly when `wrt[i]` is disconnected. Rop uses it.
+ */
+export function gradWithConnectivity(cost: Variable | null, wrt: readonly Variable[], opts: GradOptions = {}): { grads: Variable[]; connected: boolean[] } {
+  const known = new Map<Variable, Variable>(opts.knownGrads instanceof Map ? opts.knownGrads : (opts.knownGrads ?? []).map(([v, g]) => [v, g] as [Variable, Variable]));
+  if (cost === null) {
+    // Theano's grad(cost=None, known_grads=...): what Lop uses.
+    if (known.size === 0) throw new GradientError('grad: without a cost, knownGrads must give the gradient of at least one variable');
+  } else {
+    if (cost.ndim !== 0) {
+      throw new GradientError(`grad: the cost must be a scalar; got ${cost.describe()}. Reduce it first, e.g. with T.sum or T.mean.${cost.createdAt()}`);
+    }
+    if (!isFloat(cost.dtype)) throw new GradientError(`grad: the cost must be a float; got ${cost.describe()}.${cost.createdAt()}`);
   }
-  if (!isFloat(cost.dtype)) throw new GradientError(`grad: the cost must be a float; got ${cost.describe()}.${cost.createdAt()}`);
+  const costName = cost?.name ?? 'cost';
   for (const w of wrt) {
     if (!isFloat(w.dtype)) throw new GradientError(`grad: cannot differentiate with respect to ${w.describe()}: gradients are defined for float variables only.`);
   }
+  for (const [v, g] of known) {
+    if (!isFloat(g.dtype)) throw new GradientError(`grad: the known gradient of ${v.describe()} must be a float; got ${g.describe()}`);
+    if (g.ndim !== v.ndim) throw new GradientError(`grad: the known gradient of ${v.describe()} must have its rank; got ${g.describe()}`);
+  }
 
-  const known = new Map<Variable, Variable>(opts.knownGrads instanceof Map ? opts.knownGrads : (opts.knownGrads ?? []).map(([v, g]) => [v, g] as [Variable, Variable]));
-  const seeds = known.size ? [...known.keys()] : [cost];
-  const order = toposort(seeds.includes(cost) ? seeds : [cost, ...seeds]);
+  const seeds = [...known.keys()];
+  const order = toposort(cost === null || seeds.includes(cost) ? seeds : [cost, ...seeds]);
 
-  // Only variables that depend on some wrt need gradients.
+  // Only variables that depend on some wrt need gradients. A variable in considerConstant is a leaf: it depends
+  // on nothing (unless it is itself a wrt), so no gradient reaches the nodes that compute it.
+  const constants = new Set<Variable>(opts.considerConstant ?? []);
   const dependsOnWrt = new Set<Variable>(wrt);
+  const dependsIgnoringConstants = new Set<Variable>(wrt);
   for (const node of order) {
-    if (node.inputs.some((v) => dependsOnWrt.has(v))) node.outputs.forEach((o) => dependsOnWrt.add(o));
+    if (node.inputs.some((v) => dependsIgnoringConstants.has(v))) node.outputs.forEach((o) => dependsIgnoringConstants.add(o));
+    if (node.inputs.some((v) => dependsOnWrt.has(v))) node.outputs.forEach((o) => (constants.has(o) && !wrt.includes(o) ? undefined : dependsOnWrt.add(o)));
   }
 
   const contributions = new Map<Variable, Variable[]>();
@@ -55,10 +78,13 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
     if (list) list.push(g);
     else contributions.set(v, [g]);
   };
-  if (!known.has(cost)) contribute(cost, constant(1, cost.dtype));
-  for (const [v, g] of known) contribute(v, g);
+  // A variable held constant passes nothing back, not even a gradient given for it.
+  const held = (v: Variable): boolean => constants.has(v) && !wrt.includes(v);
+  if (cost !== null && !known.has(cost) && !held(cost)) contribute(cost, constant(1, cost.dtype));
+  for (const [v, g] of known) if (!held(v)) contribute(v, g);
 
   const blockedBy = new Set<string>();
+  for (const c of constants) if (dependsIgnoringConstants.has(c) && !dependsOnWrt.has(c)) blockedBy.add('considerConstant');
   const reachedByZero = new Set<Variable>();
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k]!;
@@ -86,7 +112,8 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
   }
 
   const policy = opts.disconnectedInputs ?? 'raise';
-  return wrt.map((w) => {
+  const connected = wrt.map((w) => contributions.has(w) || reachedByZero.has(w));
+  const grads = wrt.map((w) => {
     const g = total(contributions.get(w));
     if (g) {
       // Name fresh gradient nodes only: never rename a variable the user made.
@@ -98,16 +125,18 @@ function gradList(cost: Variable, wrt: readonly Variable[], opts: GradOptions): 
       zeros.name = `d${costName}/d${w.name ?? '?'}`;
       return zeros;
     }
-    const reason = ancestors([cost]).has(w)
+    const reason = ancestors(cost === null ? seeds : [cost]).has(w)
       ? `the cost depends on it only through ops that pass no gradient (${[...blockedBy].join(', ') || 'none found'})`
       : `it is not part of the computational graph of the cost`;
-    const message = `grad: ${costName === 'cost' && !cost.name ? 'the cost' : `'${costName}'`} does not depend on ${w.describe()}: ${reason}. Pass disconnectedInputs: 'ignore' or 'warn' to get zeros instead.`;
+    const what = cost === null ? 'the variables with known gradients do' : costName === 'cost' && !cost.name ? 'the cost does' : `'${costName}' does`;
+    const message = `grad: ${what} not depend on ${w.describe()}: ${reason}. Pass disconnectedInputs: 'ignore' or 'warn' to get zeros instead.`;
     if (policy === 'raise') throw new DisconnectedInputError(message);
     if (policy === 'warn') console.warn(`[tsano] ${message}`);
     const zeros = zerosLike(w);
     zeros.name = `d${costName}/d${w.name ?? '?'}`;
     return zeros;
   });
+  return { grads, connected };
 }
 
 function total(list: Variable[] | undefined): Variable | undefined {

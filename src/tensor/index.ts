@@ -16,6 +16,9 @@ export { switch_ as switch } from './math.js';
 export { slice, Slice, arange, setSubtensor, incSubtensor, type Index } from './indexing.js';
 export { asTensor, type TensorLike } from './as-tensor.js';
 export { RandomStreams } from './random-streams.js';
+/** `T.jacobian`, `T.hessian`, `T.Lop`, `T.Rop` (Theano has them in theano.tensor too). */
+export { jacobian, hessian } from '../passes/jacobian.js';
+export { Lop, Rop } from '../passes/lop-rop.js';
 
 export function reshape(x: TensorLike, shape: readonly (number | Variable)[]): Variable {
   return reshapeOp(asTensor(x), shape);
@@ -31,7 +34,7 @@ export function shape(x: Variable, i: number): Variable {
   return shapeOf(x, i);
 }
 
-/** `T.grad(cost, wrt, { disconnectedInputs, knownGrads })`; `wrt` a variable or an array (same form back). */
+/** `T.grad(cost, wrt, { disconnectedInputs, knownGrads, considerConstant })`; `wrt` a variable or an array (same form back). */
 export function grad(cost: Variable, wrt: Variable, opts?: GradOptions): Variable;
 export function grad(cost: Variable, wrt: readonly Variable[], opts?: GradOptions): Variable[];
 export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts?: GradOptions): Variable | Variable[] {

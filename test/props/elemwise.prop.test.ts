@@ -6,6 +6,7 @@ import { T } from '../../src/index.js';
 import { dtensor, expectClose, toND, type Variable } from '../helpers/check.js';
 import * as R from '../helpers/reference.js';
 import { broadcastPairArb, seedArb } from './arbitraries.js';
+import { PROPS_SEED, runs } from './config.js';
 
 const ops: [string, (a: Variable, b: Variable) => Variable, (a: number, b: number) => number][] = [
   ['add', T.add, (a, b) => a + b],
@@ -28,7 +29,7 @@ describe('property: binary elementwise ops broadcast as NumPy', () => {
           expect(out.shape).toEqual(R.broadcastShapes(sa, sb));
           expectClose(out, R.zipWith([av, bv], ref), { rtol: 1e-15, atol: 0 });
         }),
-        { numRuns: 50 },
+        { seed: PROPS_SEED, numRuns: runs(50) },
       );
     });
   }
@@ -50,7 +51,7 @@ describe('property: binary elementwise ops broadcast as NumPy', () => {
         const out = theano.function([a!, b!, c!], a!.mul(b!).add(c!))(toND(av!), toND(bv!), toND(cv!));
         expectClose(out, R.zipWith([av!, bv!, cv!], (x, y, z) => x * y + z), { rtol: 1e-15, atol: 1e-16 });
       }),
-      { numRuns: 50 },
+      { seed: PROPS_SEED, numRuns: runs(50) },
     );
   });
 });

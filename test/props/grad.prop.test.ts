@@ -8,6 +8,7 @@ import { T } from '../../src/index.js';
 import { checkGrad, dtensor, type Variable } from '../helpers/check.js';
 import * as R from '../helpers/reference.js';
 import { broadcastPairArb, seedArb } from './arbitraries.js';
+import { PROPS_SEED, runs } from './config.js';
 
 type Expr = { op: 'x' | 'y' } | { op: 'const'; v: number } | { op: Unary; a: Expr } | { op: Binary; a: Expr; b: Expr };
 type Unary = 'tanh' | 'sigmoid' | 'sqr' | 'neg' | 'softplus' | 'expTanh' | 'logOnePlusSqr' | 'sqrtOnePlusSqr';
@@ -130,7 +131,7 @@ describe('property: gradients of random elementwise compositions', () => {
           atol: 1e-4,
         });
       }),
-      { numRuns: 50 },
+      { seed: PROPS_SEED, numRuns: runs(50) },
     );
   });
 });

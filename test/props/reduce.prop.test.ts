@@ -6,6 +6,7 @@ import { T } from '../../src/index.js';
 import { checkGrad, dtensor, expectClose, toND } from '../helpers/check.js';
 import * as R from '../helpers/reference.js';
 import { seedArb, shapeAndAxesArb, shapeArb } from './arbitraries.js';
+import { PROPS_SEED, runs } from './config.js';
 
 const reductions = [
   ['sum', T.sum, R.sum],
@@ -24,7 +25,7 @@ describe('property: reductions over random axes', () => {
           const out = theano.function([x], op(x, axes))(toND(xv));
           expectClose(out, ref(xv, axes), { rtol: 1e-13, atol: 1e-14 });
         }),
-        { numRuns: 50 },
+        { seed: PROPS_SEED, numRuns: runs(50) },
       );
     });
   }
@@ -41,7 +42,7 @@ describe('property: reductions over random axes', () => {
           expectClose(theano.function([x], T.argmax(x, axis))(toND(xv)), R.argmax(xv, axis));
         },
       ),
-      { numRuns: 50 },
+      { seed: PROPS_SEED, numRuns: runs(50) },
     );
   });
 
@@ -51,7 +52,7 @@ describe('property: reductions over random axes', () => {
         const x = dtensor(shape.length, 'x');
         checkGrad({ wrt: [x], values: [R.randArr(shape, R.rng(seed))], out: T.sum(T.sqr(x), axes), ref: (a) => R.sum(R.map(a, (v) => v * v), axes), seed });
       }),
-      { numRuns: 30 },
+      { seed: PROPS_SEED, numRuns: runs(30) },
     );
   });
 });
