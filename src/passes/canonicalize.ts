@@ -74,4 +74,14 @@ export const mergeReshapes: Rule = {
   },
 };
 
-export const canonicalizeRules: readonly Rule[] = [mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes];
+export const dropGradientBlockers: Rule = {
+  name: 'dropGradientBlockers',
+  doc: 'zeroGrad(x), disconnectedGrad(x) -> x (they only matter to T.grad, which has run)',
+  tags: ['canonicalize'],
+  tracks: ['zeroGrad', 'disconnectedGrad'],
+  rewrite(node) {
+    return [node.inputs[0]!];
+  },
+};
+
+export const canonicalizeRules: readonly Rule[] = [dropGradientBlockers, mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes];

@@ -205,3 +205,12 @@ describe('reduction fusion', () => {
     expect(theano.function([x], T.grad(s, x))([1, -3]).toArray()).toEqual([2, -6]);
   });
 });
+
+describe('gradient blockers', () => {
+  it('zeroGrad(x) and disconnectedGrad(x) -> x once compiled', () => {
+    const x = T.dvector('x');
+    const f = theano.function([x], theano.gradient.zeroGrad(x).add(theano.gradient.disconnectedGrad(x)).exp());
+    expect(f.fgraph.toposort().map((n) => n.op.toString())).toEqual(['fused{exp(add(a0, a0))}']);
+    expect(f([0]).toArray()).toEqual([1]);
+  });
+});
