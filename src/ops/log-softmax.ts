@@ -1,9 +1,7 @@
 import type { NDArray } from '../ir/ndarray.js';
-import { apply1, type Op } from '../ir/op.js';
-import type { TensorType } from '../ir/type.js';
+import { apply1 } from '../ir/op.js';
+import { RowwiseOp } from './softmax.js';
 import type { Variable } from '../ir/variable.js';
-import { TypeMismatchError } from '../util/errors.js';
-import { isFloat } from '../ir/dtype.js';
 import { dimshuffle } from './dimshuffle.js';
 import { exp } from './elemwise/exp.js';
 import { mul } from './elemwise/mul.js';
@@ -14,21 +12,11 @@ import { sum } from './sum.js';
  * log(softmax(x)) along the last axis, computed as x - max - log(sum(exp(x - max))): finite for any finite
  * logits, where log of an underflowed softmax gives -Inf. Gradient: gz - sum(gz) * softmax(x).
  */
-export class LogSoftmax implements Op {
+export class LogSoftmax extends RowwiseOp {
   readonly name = 'logSoftmax';
 
-  inferTypes([x]: readonly Variable[]): TensorType[] {
-    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype)) throw new TypeMismatchError(`logSoftmax: takes a float vector or matrix; got ${x!.describe()}`);
-    return [x!.type];
-  }
-
-  outputShapes([x]: readonly NDArray[]): number[][] {
-    return [x!.shape.slice()];
-  }
-
   perform([x]: readonly NDArray[], [out]: NDArray[]): void {
-    const cols = x!.shape[x!.ndim - 1]!;
-    const rows = cols === 0 ? 0 : x!.size / cols;
+    const [rows, cols] = this.rowsOf(x!);
     const src = x!.data;
     const o = out!.data;
     for (let r = 0; r < rows; r++) {
@@ -48,9 +36,6 @@ export class LogSoftmax implements Op {
     return [sub(gz!, mul(expanded, exp(out!)))];
   }
 
-  toString(): string {
-    return 'logSoftmax';
-  }
 }
 
 const logSoftmaxOp = new LogSoftmax();

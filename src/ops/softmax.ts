@@ -10,12 +10,12 @@ import { sub } from './elemwise/sub.js';
 import { sum } from './sum.js';
 import { dimshuffle } from './dimshuffle.js';
 
-/** Softmax along the last axis of a vector or matrix, stable: the row max is subtracted before exp. */
-export class Softmax implements Op {
-  readonly name = 'softmax';
+/** What softmax and logSoftmax share: a float vector or matrix in, the same type out, rows along the last axis. */
+export abstract class RowwiseOp implements Op {
+  abstract readonly name: string;
 
   inferTypes([x]: readonly Variable[]): TensorType[] {
-    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype)) throw new TypeMismatchError(`softmax: takes a float vector or matrix; got ${x!.describe()}`);
+    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype)) throw new TypeMismatchError(`${this.name}: takes a float vector or matrix; got ${x!.describe()}`);
     return [x!.type];
   }
 
@@ -23,9 +23,26 @@ export class Softmax implements Op {
     return [x!.shape.slice()];
   }
 
+  /** [rows, cols] of x seen as rows along its last axis. */
+  protected rowsOf(x: NDArray): [number, number] {
+    const cols = x.shape[x.ndim - 1]!;
+    return [cols === 0 ? 0 : x.size / cols, cols];
+  }
+
+  abstract perform(inputs: readonly NDArray[], outputs: NDArray[]): void;
+  abstract grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[];
+
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** Softmax along the last axis of a vector or matrix, stable: the row max is subtracted before exp. */
+export class Softmax extends RowwiseOp {
+  readonly name = 'softmax';
+
   perform([x]: readonly NDArray[], [out]: NDArray[]): void {
-    const cols = x!.shape[x!.ndim - 1]!;
-    const rows = cols === 0 ? 0 : x!.size / cols;
+    const [rows, cols] = this.rowsOf(x!);
     const src = x!.data;
     const o = out!.data;
     const e = scratch64(cols);
@@ -47,9 +64,6 @@ export class Softmax implements Op {
     return [mul(sub(gz!, expanded), sm!)];
   }
 
-  toString(): string {
-    return 'softmax';
-  }
 }
 
 const softmaxOp = new Softmax();
