@@ -3,6 +3,7 @@ import { log1p } from '../ops/elemwise/log1p.js';
 import { neg } from '../ops/elemwise/neg.js';
 import { softplus } from '../ops/elemwise/softplus.js';
 import { logSoftmax } from '../ops/log-softmax.js';
+import { crossentropySoftmax1Hot, isRowRangeOf } from '../ops/crossentropy-1hot.js';
 import { producedBy, uniformConstant } from './match.js';
 import type { Rule } from './rewrite.js';
 
@@ -56,4 +57,17 @@ export const logOneMinusSigmoid: Rule = {
   },
 };
 
-export const stabilizeRules: readonly Rule[] = [logOfSoftmax, logOnePlus, logOfSigmoid, logOneMinusSigmoid];
+export const logSoftmaxOneHot: Rule = {
+  name: 'logSoftmaxOneHot',
+  doc: 'logSoftmax(x)[arange(y.shape[0]), y] -> -crossentropySoftmax1Hot(x, y)',
+  tags: ['stabilize'],
+  tracks: ['advancedSubtensor'],
+  rewrite(node) {
+    const ls = producedBy(node.inputs[0]!, 'logSoftmax');
+    if (!ls || node.inputs.length !== 3 || ls.inputs[0]!.ndim !== 2) return null;
+    const [, rows, labels] = node.inputs as [Variable, Variable, Variable];
+    return isRowRangeOf(rows, labels) ? [neg(crossentropySoftmax1Hot(ls.inputs[0]!, labels))] : null;
+  },
+};
+
+export const stabilizeRules: readonly Rule[] = [logOfSoftmax, logSoftmaxOneHot, logOnePlus, logOfSigmoid, logOneMinusSigmoid];

@@ -15,6 +15,8 @@ export * from './math.js';
 export { switch_ as switch } from './math.js';
 export { slice, Slice, arange, setSubtensor, incSubtensor, type Index } from './indexing.js';
 export { asTensor, type TensorLike } from './as-tensor.js';
+/** `T.constant(value, dtype?, name?)`: a number or an NDArray as a constant of the graph. */
+export { constant } from '../ir/constant.js';
 export { RandomStreams } from './random-streams.js';
 /** `T.jacobian`, `T.hessian`, `T.Lop`, `T.Rop` (Theano has them in theano.tensor too). */
 export { jacobian, hessian } from '../passes/jacobian.js';
