@@ -27,6 +27,10 @@ export interface Op {
    * for outputs the cost does not use). `null` means no gradient flows to that input (disconnected).
    */
   grad(inputs: readonly Variable[], outputs: readonly Variable[], outputGrads: readonly Variable[]): (Variable | null)[];
+  /** Generated source of the kernel that runs this node, for `f.kernels()` (ops without one show `perform`). */
+  kernelSource?(node: Apply): string;
+  /** The user-level ops this node computes when it stands for several (fused kernels, gemm). */
+  userOps?(node: Apply): string[];
   /** Prints an application in pp's infix/functional style. */
   pp?(args: string[]): string;
   /** `sum{axis=1}` */
@@ -58,7 +62,7 @@ export function opToString(name: string, params?: Readonly<Record<string, unknow
   if (!params) return name;
   const parts = Object.entries(params)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.join(',')})` : String(v)}`);
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.map(String).join(',')})` : String(v)}`);
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
 

@@ -1,6 +1,7 @@
 import { sqr } from '../ops/elemwise/sqr.js';
 import { uniformConstant } from './match.js';
 import type { Rule } from './rewrite.js';
+import { gemmRules } from './specialize-gemm.js';
 
 export const powTwoToSqr: Rule = {
   name: 'powTwoToSqr',
@@ -14,4 +15,4 @@ export const powTwoToSqr: Rule = {
   },
 };
 
-export const specializeRules = [powTwoToSqr];
+export const specializeRules = [powTwoToSqr, ...gemmRules];

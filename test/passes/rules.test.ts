@@ -148,9 +148,9 @@ describe('f.kernels()', () => {
   it('lists each kernel with the user-level ops it computes and the source that runs', () => {
     const x = T.dmatrix('x');
     const w = T.dmatrix('w');
-    const f = theano.function([x, w], T.nnet.sigmoid(T.dot(x, w).mul(2)));
+    const f = theano.function([x, w], T.nnet.sigmoid(T.dot(x, w).add(2).mul(3)));
     const kernels = f.kernels();
-    expect(kernels.map((k) => k.ops)).toEqual([['dot'], ['mul', 'sigmoid']]);
+    expect(kernels.map((k) => k.ops)).toEqual([['dot', 'add'], ['mul', 'sigmoid']]);
     const fused = kernels[1]!;
     expect(fused.backend).toBe('cpu');
     expect(fused.source).toMatch(/for \(let i0 = 0/);
@@ -158,8 +158,8 @@ describe('f.kernels()', () => {
     // The listed source is what runs: calling it directly computes the kernel.
     const run = new Function(`return (${fused.source})`)() as (o: Float64Array, i: Float64Array[], s: number[], st: number[][]) => void;
     const out = new Float64Array(2);
-    run(out, [new Float64Array([0, 1]), new Float64Array([2])], [1, 2], [[0, 1], [0, 0]]);
-    expect(Array.from(out)).toEqual([0.5, 1 / (1 + Math.exp(-2))]);
+    run(out, [new Float64Array([0, 1]), new Float64Array([3])], [1, 2], [[0, 1], [0, 0]]);
+    expect(Array.from(out)).toEqual([0.5, 1 / (1 + Math.exp(-3))]);
   });
 });
 

@@ -6,7 +6,6 @@ import { allocArray } from '../../ir/dtype.js';
 import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
-import { FusedSum } from '../../ops/elemwise/fused-sum.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 
 /**
@@ -115,17 +114,13 @@ class ReferenceExecutable implements Executable {
   }
 
   kernels(): KernelInfo[] {
-    return this.steps.map(({ node }) => {
-      const op = node.op;
-      const fused = op instanceof FusedElementwise || op instanceof FusedSum;
-      return {
-        name: op.toString(),
-        backend: 'cpu',
-        ops: fused ? op.ops : [op.toString()],
-        // A fused kernel runs generated source; other ops run their reference implementation.
-        source: fused ? op.source(node.inputs.reduce((r, v) => Math.max(r, v.ndim), node.outputs[0]!.ndim)) : op.perform.toString(),
-      };
-    });
+    return this.steps.map(({ node }) => ({
+      name: node.op.toString(),
+      backend: 'cpu',
+      ops: node.op.userOps?.(node) ?? [node.op.toString()],
+      // Generated kernels show the source that runs; other ops run their reference implementation.
+      source: node.op.kernelSource?.(node) ?? node.op.perform.toString(),
+    }));
   }
 }
 

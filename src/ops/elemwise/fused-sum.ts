@@ -6,7 +6,7 @@ import type { Apply, Variable } from '../../ir/variable.js';
 import { ShapeError } from '../../util/errors.js';
 import { broadcastRuntime } from '../../util/shape.js';
 import { fill } from './fill.js';
-import { FusedElementwise, type FusedStep } from './fused.js';
+import { FusedElementwise, kernelRank, type FusedStep } from './fused.js';
 import { loopKernel, runSumLoop } from './loop.js';
 
 /**
@@ -47,6 +47,14 @@ export class FusedSum implements Op {
   grad(inputs: readonly Variable[], _outputs: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
     const expression = apply1(this.inner, [...inputs]);
     return this.inner.grad(inputs, [expression], [fill(expression, gz!)]);
+  }
+
+  kernelSource(node: Apply): string {
+    return this.source(kernelRank(node));
+  }
+
+  userOps(): string[] {
+    return this.ops;
   }
 
   source(rank: number): string {

@@ -104,8 +104,21 @@ export class FusedElementwise implements Op {
     return `fused{${this.expression()}}`;
   }
 
+  kernelSource(node: Apply): string {
+    return this.source(kernelRank(node));
+  }
+
+  userOps(): string[] {
+    return this.ops;
+  }
+
   /** The generated loop as it runs for outputs of rank `rank`. */
   source(rank: number): string {
     return loopKernel(this.body, this.nInputs, rank).toString();
   }
+}
+
+/** The loop rank a fused kernel runs with: its highest-rank operand. */
+export function kernelRank(node: Apply): number {
+  return node.inputs.reduce((r, v) => Math.max(r, v.ndim), node.outputs[0]!.ndim);
 }
