@@ -1,6 +1,8 @@
 /**
  * tsano: a symbolic computation-graph compiler in the tradition of Theano.
  *   import * as theano from 'tsano';  import { T } from 'tsano';
+ *
+ * @module tsano
  */
 import * as T from './tensor/index.js';
 import { debugprint, pp, toDot } from './ir/printing.js';
@@ -17,6 +19,7 @@ import { verifyGrad } from './compile/verify-grad.js';
 export { T, T as tensor };
 export { compileFunction as function, compileFunction as fn, compileFunction, type FunctionOptions, type TsanoFunction } from './compile/function.js';
 export { shared, type SharedOptions } from './tensor/shared.js';
+export { save, load, loadInto, type LoadedParams } from './compile/save.js';
 export { NDArray } from './ir/ndarray.js';
 export { Variable, Constant, SharedVariable, Apply } from './ir/variable.js';
 export { TensorType } from './ir/type.js';

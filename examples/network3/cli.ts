@@ -60,9 +60,9 @@ Options:
   --early-stopping <n>    stop when the validation accuracy has not improved for n epochs
                           (default 0: train all epochs, as the book)
   --members <n>           networks in the ensemble (default 5; ensemble only)
-  --save <file.json>      save the trained network (architecture and weights; ensemble:
-                          <file>.member<k>.json), written atomically
-  --load <file.json>      start from a saved network instead of random weights; its architecture
+  --save <file>           save the trained network (architecture and weights; ensemble:
+                          <file>.member<k>), written atomically
+  --load <file>           start from a saved network instead of random weights; its architecture
                           must be the experiment's (--epochs 0 only evaluates it)
   --results <file.json>   write per-epoch results there after every epoch, and beside it:
                           <file>.svg (accuracy curves), <file>.overfitting.csv/.json (training vs

@@ -1,27 +1,17 @@
 /**
  * Runs one of the chapter's experiments by name:
- *   npm run network3 -- --experiment conv1 --epochs 1 --seed 0 --results out/conv1.json --save out/conv1.net.json
+ *   npm run network3 -- --experiment conv1 --epochs 1 --seed 0 --results out/conv1.json --save out/conv1.tsano
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { USAGE, parseCli, type ParsedArgs } from './cli.js';
 import { getExperiment } from './experiments.js';
+import { networkFileExperiment } from './persistence.js';
 import { runEnsemble, runExperiment, type RunOptions } from './run.js';
 
 export { USAGE, defaultConfig, parseCli, type ParsedArgs, type RunConfig } from './cli.js';
 export { runEnsemble, runExperiment, svgPathFor, type EnsembleResultsFile, type EnsembleRun, type ResultsFile, type RunOptions, type SingleRun } from './run.js';
 export { writeFileAtomic } from './files.js';
-
-/** The experiment a network file records, if it can be read (errors are reported later, when loading). */
-function experimentOfFile(path: string): string | null {
-  try {
-    const e = (JSON.parse(readFileSync(path, 'utf8')) as { experiment?: unknown }).experiment;
-    return typeof e === 'string' ? e : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The CLI; returns the exit code. */
 export function main(argv: readonly string[], io: { out?: (s: string) => void; err?: (s: string) => void } = {}): number {
@@ -29,7 +19,7 @@ export function main(argv: readonly string[], io: { out?: (s: string) => void; e
   const err = io.err ?? ((s: string) => console.error(s));
   let parsed: ParsedArgs;
   try {
-    parsed = parseCli(argv, experimentOfFile);
+    parsed = parseCli(argv, networkFileExperiment);
   } catch (e) {
     err(`network3: ${(e as Error).message}`);
     err('Run with --help for the options.');

@@ -1,69 +1,43 @@
 /**
  * Saving and loading networks (the chapter's problem "Add the ability to load and save networks").
  *
- * The file is one JSON document, written atomically (temporary file + rename):
- *   { format: 'tsano-network3', version: 1, savedAt, experiment, miniBatchSize,
- *     layers: [{ spec: { kind, ...hyper-parameters }, params: { w: { dtype, shape, data }, b: {...} } }],
- *     checksum: 'sha256:<hex>' }
- * `data` is the parameter's values as little-endian bytes in base64; the checksum covers every parameter's bytes in
- * order, so a damaged file is refused rather than loaded with wrong weights.
+ * A network file is a `theano.save` parameter file (versioned, checksummed, raw little-endian arrays, written
+ * atomically): its parameters are `layer<k>.w` and `layer<k>.b`, and its meta records the rest:
+ *   { format: 'tsano-network3', version: 2, savedAt, experiment, miniBatchSize, layers: [{ kind, ...hyper-parameters }] }
+ * Version 1 was one JSON document with base64 weights; this program no longer reads it.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { endianness } from 'node:os';
 import * as theano from '../../src/index.js';
-import type { NDArray } from '../../src/index.js';
-import { writeFileAtomic } from './files.js';
+import { FormatError, TsanoError, type DType, type LoadedParams, type SharedVariable } from '../../src/index.js';
 import { ACTIVATIONS, describeSpec, type ActivationName, layerFromSpec, type Layer, type LayerSpec } from './layers.js';
 import { Network } from './network.js';
 
 export const NETWORK_FILE_FORMAT = 'tsano-network3';
-export const NETWORK_FILE_VERSION = 1;
+export const NETWORK_FILE_VERSION = 2;
 
-interface ParamRecord {
-  dtype: 'float32' | 'float64';
-  shape: number[];
-  data: string;
-}
-
-export interface NetworkFile {
+/** What a network file's meta holds. */
+export interface NetworkMeta {
   format: typeof NETWORK_FILE_FORMAT;
   version: typeof NETWORK_FILE_VERSION;
   savedAt: string;
   /** The experiment that trained it, when known. */
   experiment: string | null;
   miniBatchSize: number;
-  layers: { spec: LayerSpec; params: { w: ParamRecord; b: ParamRecord } }[];
-  checksum: string;
+  layers: LayerSpec[];
 }
 
 /** A network file that cannot be used; the message names the file and what is wrong. */
-export class NetworkFileError extends Error {
+export class NetworkFileError extends FormatError {
   constructor(
     readonly path: string,
     readonly problem: string,
   ) {
     super(`network file ${path}: ${problem}`);
-    this.name = 'NetworkFileError';
   }
 }
 
-const BIG_ENDIAN = endianness() === 'BE';
-
-function toBytes(a: NDArray): Buffer {
-  const buf = Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
-  if (!BIG_ENDIAN) return buf;
-  const copy = Buffer.from(buf);
-  return a.dtype === 'float64' ? copy.swap64() : copy.swap32();
-}
-
-function fromBytes(buf: Buffer, dtype: 'float32' | 'float64', count: number): Float32Array | Float64Array {
-  const bytes = Buffer.from(buf); // aligned copy
-  if (BIG_ENDIAN) {
-    if (dtype === 'float64') bytes.swap64();
-    else bytes.swap32();
-  }
-  return dtype === 'float64' ? new Float64Array(bytes.buffer, bytes.byteOffset, count) : new Float32Array(bytes.buffer, bytes.byteOffset, count);
+/** The parameters of `layers` under the names a network file uses. */
+function namedParams(layers: readonly Layer[]): Record<string, SharedVariable> {
+  return Object.fromEntries(layers.flatMap((l, k) => [[`layer${k}.w`, l.w] as const, [`layer${k}.b`, l.b] as const]));
 }
 
 /** The architecture of a network: its layers' specs. */
@@ -73,29 +47,28 @@ export function architecture(net: Network): LayerSpec[] {
 
 /** Saves `net` (architecture and weights) to `path`, atomically. */
 export function saveNetwork(net: Network, path: string, meta: { experiment?: string } = {}): void {
-  const hash = createHash('sha256');
-  const record = (param: NDArray): ParamRecord => {
-    if (param.dtype !== 'float32' && param.dtype !== 'float64') throw new Error(`saveNetwork: cannot save a ${param.dtype} parameter`);
-    const bytes = toBytes(param);
-    hash.update(bytes);
-    return { dtype: param.dtype, shape: [...param.shape], data: bytes.toString('base64') };
-  };
-  const layers = net.layers.map((layer) => ({
-    spec: layer.spec(),
-    params: { w: record(layer.w.getValue({ borrow: true })), b: record(layer.b.getValue({ borrow: true })) },
-  }));
-  const file: NetworkFile = {
+  const m: NetworkMeta = {
     format: NETWORK_FILE_FORMAT,
     version: NETWORK_FILE_VERSION,
     savedAt: new Date().toISOString(),
     experiment: meta.experiment ?? null,
     miniBatchSize: net.miniBatchSize,
-    layers,
-    checksum: `sha256:${hash.digest('hex')}`,
+    layers: architecture(net),
   };
-  writeFileAtomic(path, `${JSON.stringify(file)}\n`);
+  theano.save(path, namedParams(net.layers), m);
 }
 
+/** The experiment a network file records, or null when it records none or cannot be read (errors come on loading). */
+export function networkFileExperiment(path: string): string | null {
+  try {
+    const meta = theano.load(path).meta;
+    return isObject(meta) && typeof meta['experiment'] === 'string' ? meta['experiment'] : null;
+  } catch {
+    return null;
+  }
+}
+
+const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 const isIntList = (v: unknown, n: number): v is number[] => Array.isArray(v) && v.length === n && v.every(isPosInt);
@@ -165,35 +138,29 @@ export function loadNetwork(path: string, opts: LoadOptions = {}): LoadedNetwork
   const fail = (problem: string): never => {
     throw new NetworkFileError(path, problem);
   };
-  let text: string;
+  let file: LoadedParams;
   try {
-    text = readFileSync(path, 'utf8');
+    file = theano.load(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(code === 'ENOENT' ? 'no such file' : `cannot read it: ${(e as Error).message}`);
+    return e instanceof TsanoError ? fail(e.message) : fail(`cannot read it: ${(e as Error).message}`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return fail(`not valid JSON, so truncated or corrupted (${(e as Error).message}; ${text.length} characters)`);
-  }
-  if (!isObject(raw) || raw['format'] !== NETWORK_FILE_FORMAT) return fail(`not a network3 network file (its "format" is ${isObject(raw) ? JSON.stringify(raw['format']) : 'missing'}, expected "${NETWORK_FILE_FORMAT}")`);
-  if (raw['version'] !== NETWORK_FILE_VERSION) return fail(`unknown version ${JSON.stringify(raw['version'])}; this program reads version ${NETWORK_FILE_VERSION}`);
+  const raw = file.meta;
+  if (!isObject(raw) || raw['format'] !== NETWORK_FILE_FORMAT)
+    return fail(
+      `not a network3 network file (its "format" is ${isObject(raw) ? JSON.stringify(raw['format']) : 'missing'}, expected "${NETWORK_FILE_FORMAT}")`,
+    );
+  if (raw['version'] !== NETWORK_FILE_VERSION)
+    return fail(`unknown version ${JSON.stringify(raw['version'])}; this program reads version ${NETWORK_FILE_VERSION}`);
   const miniBatchSize = raw['miniBatchSize'];
   if (!isPosInt(miniBatchSize)) return fail(`miniBatchSize must be a positive integer; got ${JSON.stringify(miniBatchSize)}`);
   const rawLayers = raw['layers'];
   if (!Array.isArray(rawLayers) || rawLayers.length === 0) return fail('has no layers');
-  const specs: LayerSpec[] = [];
-  const records: { w: unknown; b: unknown }[] = [];
-  rawLayers.forEach((l: unknown, k) => {
-    if (!isObject(l) || !isObject(l['params'])) return fail(`layer ${k}: missing its spec or params`);
+  const specs = rawLayers.map((l: unknown, k) => {
     try {
-      specs.push(readSpec(l['spec'], `layer ${k}`));
+      return readSpec(l, `layer ${k}`);
     } catch (e) {
       return fail((e as Error).message);
     }
-    records.push({ w: l['params']['w'], b: l['params']['b'] });
   });
   if (opts.expect) {
     const diff = architectureDifference(specs, opts.expect.layers);
@@ -211,31 +178,18 @@ export function loadNetwork(path: string, opts: LoadOptions = {}): LoadedNetwork
   } catch (e) {
     return fail(`its layers do not fit together: ${(e as Error).message}`);
   }
-  const hash = createHash('sha256');
-  const values: [Layer, 'w' | 'b', NDArray][] = [];
-  records.forEach((rec, k) => {
-    for (const name of ['w', 'b'] as const) {
-      const r = rec[name];
-      const param = layers[k]![name];
-      const want = param.getValue({ borrow: true });
-      const where = `layer ${k} (${specs[k]!.kind}) param ${name}`;
-      if (!isObject(r) || (r['dtype'] !== 'float32' && r['dtype'] !== 'float64') || !Array.isArray(r['shape']) || typeof r['data'] !== 'string') {
-        return fail(`${where}: missing dtype, shape or data`);
-      }
-      const shape = r['shape'] as unknown[];
-      if (shape.length !== want.shape.length || shape.some((d, a) => d !== want.shape[a])) {
-        return fail(`${where}: shape [${shape.join(', ')}] does not match its layer's [${want.shape.join(', ')}]`);
-      }
-      const dtype = r['dtype'];
-      const bytes = Buffer.from(r['data'], 'base64');
-      const need = want.size * (dtype === 'float64' ? 8 : 4);
-      if (bytes.length !== need) return fail(`${where}: ${bytes.length} bytes of data, but shape [${want.shape.join(', ')}] of ${dtype} needs ${need} (truncated or corrupted)`);
-      hash.update(bytes);
-      values.push([layers[k]!, name, theano.ndarray(fromBytes(bytes, dtype, want.size), [...want.shape], dtype).astype(want.dtype)]);
-    }
-  });
-  const checksum = `sha256:${hash.digest('hex')}`;
-  if (raw['checksum'] !== checksum) return fail(`the weights do not match the file's checksum (stored ${JSON.stringify(raw['checksum'])}, computed ${checksum}): the file is corrupted`);
-  for (const [layer, name, value] of values) layer[name].setValue(value, { borrow: true });
+  const targets = namedParams(layers);
+  // Weights saved under another floatX are still the same weights: convert between float dtypes, nothing else.
+  const params = Object.fromEntries(
+    Object.entries(file.params).map(([name, a]) => {
+      const want = Object.hasOwn(targets, name) ? targets[name]!.dtype : a.dtype;
+      return [name, a.dtype !== want && isFloat(a.dtype) && isFloat(want) ? a.astype(want) : a];
+    }),
+  );
+  try {
+    theano.loadInto({ ...file, params }, targets);
+  } catch (e) {
+    return e instanceof TsanoError ? fail(e.message) : fail(`cannot use its weights: ${(e as Error).message}`);
+  }
   return { network, experiment: typeof raw['experiment'] === 'string' ? raw['experiment'] : null, savedAt: String(raw['savedAt'] ?? '') };
 }

@@ -4,7 +4,7 @@
  * networks the same way and lets them vote.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { RandomState } from '../../src/index.js';
 import type { RunConfig } from './cli.js';
 import { expandMnist, headSplit, loadDataShared, type SharedData } from './data.js';
@@ -54,7 +54,7 @@ export interface EnsembleResultsFile {
 export interface RunOptions {
   /** Where to save per-epoch results (JSON); curves, diagnostics and pictures go beside it. */
   results?: string;
-  /** Save the trained network there (ensemble: one file per member, <file>.member<k>.json). */
+  /** Save the trained network there (ensemble: one file per member, <file>.member<k>). */
   save?: string;
   /** Start from this saved network. */
   load?: string;
@@ -257,7 +257,7 @@ export function runEnsemble(config: RunConfig, opts: RunOptions = {}): EnsembleR
     log(`Training ensemble member ${k + 1} of ${count} (seed ${seed})`);
     const o: TrainOneOptions = { pictures: false, log };
     if (resultsPath) o.results = besideResults(resultsPath, `.member${k + 1}.json`);
-    if (opts.save !== undefined) o.save = besideResults(opts.save, `.member${k + 1}.json`);
+    if (opts.save !== undefined) o.save = besideResults(opts.save, `.member${k + 1}${extname(opts.save)}`);
     if (opts.progress !== undefined) o.progress = opts.progress;
     const run = trainOne({ ...config, seed }, exp, data, seed, o);
     members.push(run);

@@ -28,6 +28,7 @@ import {
   linear,
   loadDataShared,
   loadNetwork,
+  networkFileExperiment,
   parseSchedule,
   saveNetwork,
   sharedData,
@@ -338,12 +339,16 @@ describe('saving and loading networks', () => {
     network.params.forEach((p, k) => expect(p.getValue().data).toEqual(trained.params[k]!.getValue().data));
     expect(network.accuracy(validation)).toBe(trained.accuracy(validation));
     expect(network.predict(validation)).toEqual(trained.predict(validation));
-    const json = JSON.parse(readFileSync(shallowFile, 'utf8'));
-    expect(json).toMatchObject({ format: 'tsano-network3', version: 1, miniBatchSize: 10, experiment: 'shallow' });
-    expect(json.layers.map((l: { spec: unknown }) => l.spec)).toEqual([
+    // A theano.save file: the weights as parameters, the architecture in its meta.
+    const file = theano.load(shallowFile);
+    expect(Object.keys(file.params)).toEqual(['layer0.w', 'layer0.b', 'layer1.w', 'layer1.b']);
+    expect(file.params['layer0.w']!.shape).toEqual([784, 100]);
+    expect(file.meta).toMatchObject({ format: 'tsano-network3', version: 2, miniBatchSize: 10, experiment: 'shallow' });
+    expect((file.meta as { layers: unknown }).layers).toEqual([
       { kind: 'FullyConnectedLayer', nIn: 784, nOut: 100, activationFn: 'sigmoid', pDropout: 0 },
       { kind: 'SoftmaxLayer', nIn: 100, nOut: 10, pDropout: 0 },
     ]);
+    expect(networkFileExperiment(shallowFile)).toBe('shallow');
     expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]); // atomic: no temporary file left
   });
 
@@ -371,11 +376,22 @@ describe('saving and loading networks', () => {
   });
 
   it('names the file and the problem: missing, truncated, corrupted, unknown version, not a network file', () => {
-    const text = readFileSync(shallowFile, 'utf8');
-    const variant = (name: string, content: string): string => {
+    const bytes = readFileSync(shallowFile);
+    const { params, meta } = theano.load(shallowFile);
+    const variant = (name: string, content: string | Uint8Array): string => {
       const p = join(tmp, name);
       writeFileSync(p, content);
       return p;
+    };
+    // Files with the right container but other contents: what theano.save would write.
+    type Meta = { [key: string]: unknown; layers: Record<string, unknown>[] };
+    const resaved = (name: string, edit: (m: Meta, p: Record<string, theano.NDArray>) => void): string => {
+      const m = structuredClone(meta) as Meta;
+      const p = { ...params };
+      edit(m, p);
+      const path = join(tmp, name);
+      theano.save(path, p, m);
+      return path;
     };
     const expectError = (path: string, re: RegExp): void => {
       let err: unknown;
@@ -385,27 +401,37 @@ describe('saving and loading networks', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(NetworkFileError);
+      expect(err).toBeInstanceOf(theano.FormatError);
       expect((err as Error).message).toContain(`network file ${path}: `);
       expect((err as Error).message).toMatch(re);
     };
-    expectError(join(tmp, 'nope.json'), /no such file/);
-    expectError(variant('truncated.json', text.slice(0, Math.floor(text.length / 2))), /not valid JSON, so truncated or corrupted/);
-    const json = JSON.parse(text);
-    const flipped = structuredClone(json);
-    const d: string = flipped.layers[0].params.w.data;
-    flipped.layers[0].params.w.data = `${d.slice(0, 1000)}${d[1000] === 'A' ? 'B' : 'A'}${d.slice(1001)}`;
-    expectError(variant('corrupt.json', JSON.stringify(flipped)), /the weights do not match the file's checksum .* the file is corrupted/);
-    const short = structuredClone(json);
-    short.layers[1].params.w.data = short.layers[1].params.w.data.slice(0, 100);
-    expectError(variant('short.json', JSON.stringify(short)), /layer 1 \(SoftmaxLayer\) param w: 75 bytes of data, but shape \[100, 10\] of float32 needs 4000/);
-    expectError(variant('v2.json', JSON.stringify({ ...json, version: 2 })), /unknown version 2; this program reads version 1/);
-    expectError(variant('other.json', JSON.stringify({ hello: 'world' })), /not a network3 network file/);
-    const badKind = structuredClone(json);
-    badKind.layers[0].spec.kind = 'LSTMLayer';
-    expectError(variant('kind.json', JSON.stringify(badKind)), /layer 0: unknown layer kind "LSTMLayer"/);
-    const misfit = structuredClone(json);
-    misfit.layers[1].spec.nIn = 30;
-    expectError(variant('misfit.json', JSON.stringify(misfit)), /its layers do not fit together: Network: layer 1 \(SoftmaxLayer\) takes 30 inputs/);
+    expectError(join(tmp, 'nope.net'), /no such file/);
+    expectError(variant('truncated.net', bytes.subarray(0, Math.floor(bytes.length / 2))), /truncated file/);
+    const flipped = Uint8Array.from(bytes);
+    flipped[flipped.length - 1000]! ^= 0x40;
+    expectError(variant('corrupt.net', flipped), /checksum mismatch .* the file is corrupted/);
+    expectError(variant('old.json', JSON.stringify({ format: 'tsano-network3', version: 1 })), /wrong magic .* it is not a tsano parameter file/);
+    expectError(
+      resaved('short.net', (_m, p) => (p['layer1.w'] = theano.ndarray(new Float32Array(100 * 5), [100, 5]))),
+      /parameters do not match .*'layer1\.w' expected float32 \(100, 10\), found float32 \(100, 5\); nothing was changed/,
+    );
+    expectError(
+      resaved('missing.net', (_m, p) => delete p['layer1.b']),
+      /'layer1\.b' is missing from the file/,
+    );
+    expectError(resaved('v3.net', (m) => (m['version'] = 3)), /unknown version 3; this program reads version 2/);
+    expectError(resaved('other.net', (m) => (m['format'] = 'hello')), /not a network3 network file/);
+    const badKind = resaved('kind.net', (m) => (m.layers[0]!['kind'] = 'LSTMLayer'));
+    expectError(badKind, /layer 0: unknown layer kind "LSTMLayer"/);
+    expectError(resaved('misfit.net', (m) => (m.layers[1]!['nIn'] = 30)), /its layers do not fit together: Network: layer 1 \(SoftmaxLayer\) takes 30 inputs/);
+  });
+
+  it('loads weights saved under the other float dtype (another floatX), converting them', () => {
+    const { params, meta } = theano.load(shallowFile);
+    const path = join(tmp, 'float64.net');
+    theano.save(path, Object.fromEntries(Object.entries(params).map(([k, a]) => [k, a.astype('float64')])), meta);
+    const back = loadNetwork(path).network;
+    back.params.forEach((p, k) => expect(p.getValue().data).toEqual(trained.params[k]!.getValue().data));
   });
 
   it('the CLI: --save then --load --epochs 0 gives the same accuracy; a wrong file is exit code 1 with the reason', async () => {
