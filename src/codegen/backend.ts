@@ -8,6 +8,8 @@ export interface KernelInfo {
   backend: string;
   ops: string[];
   source: string;
+  /** The shared variable this kernel updates in place, writing into its storage (by name). */
+  overwrites?: string;
 }
 
 /** A compiled schedule: takes the values of the graph's leaves, returns the values of its outputs. */
@@ -26,7 +28,17 @@ export interface Executable {
   profile(): KernelProfile[] | undefined;
 }
 
+export interface PrepareOptions {
+  /** Time every kernel. */
+  profile?: boolean;
+  /**
+   * Outputs that are the new values of shared variables (updates): their kernels may write straight into the
+   * shared variable's storage when every other reader of it has run before (SGD's `W - eta * dW` in place).
+   */
+  updateTargets?: ReadonlyMap<Variable, Variable>;
+}
+
 export interface Backend {
   readonly name: string;
-  prepare(fg: FunctionGraph, opts?: { profile?: boolean }): Executable;
+  prepare(fg: FunctionGraph, opts?: PrepareOptions): Executable;
 }

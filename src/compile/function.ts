@@ -64,11 +64,13 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   // DEBUG_MODE keeps an unoptimised twin of the graph and checks every call against it.
   const reference = mode === 'DEBUG_MODE' ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map()))) : undefined;
   const phases = optimize(fg, mode);
+  const nOut = userOutputs.length;
   const backend: Backend = new ReferenceCpuBackend();
-  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false });
+  // DEBUG_MODE's reference reads the shared variables after the call: they must keep their old values till then.
+  const updateTargets = mode === 'DEBUG_MODE' ? undefined : new Map(updates.map(([shared], k) => [fg.outputs[nOut + k]!, shared as Variable]));
+  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false, updateTargets });
   debugLog(DebugLevel.summary, () => `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
 
-  const nOut = userOutputs.length;
   const call = (args: InputArg[]): NDArray | NDArray[] => {
     if (args.length !== inputs.length) {
       const names = inputs.map((v) => v.name ?? '<unnamed>').join(', ');
@@ -82,9 +84,12 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
     const outs = results.slice(0, nOut).map((a) => a.copy());
     const newValues = updates.map(([shared], k) => {
       const v = results[nOut + k]!;
-      return v === shared.value || !fg.outputs[nOut + k]!.owner ? v.copy() : v;
+      const computed = fg.outputs[nOut + k]!.owner !== null;
+      // Written in place by its kernel: already there. A shared variable's own storage is copied before any write.
+      if (computed && v === shared.value) return undefined;
+      return v === shared.value || !computed ? v.copy() : v;
     });
-    updates.forEach(([shared], k) => writeShared(shared, newValues[k]!));
+    updates.forEach(([shared], k) => newValues[k] && writeShared(shared, newValues[k]));
     return single ? outs[0]! : outs;
   };
 

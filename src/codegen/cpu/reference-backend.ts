@@ -1,4 +1,4 @@
-import type { Backend, Executable, KernelInfo, KernelProfile } from '../backend.js';
+import type { Backend, Executable, KernelInfo, KernelProfile, PrepareOptions } from '../backend.js';
 import type { FunctionGraph } from '../../ir/fgraph.js';
 import { NDArray } from '../../ir/ndarray.js';
 import type { Apply, Variable } from '../../ir/variable.js';
@@ -7,6 +7,7 @@ import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
+import { Gemm } from '../../ops/gemm.js';
 
 /**
  * The CPU backend's reference executor: runs each node's reference implementation in topological order over
@@ -14,8 +15,8 @@ import { Elemwise } from '../../ops/elemwise/elemwise.js';
  */
 export class ReferenceCpuBackend implements Backend {
   readonly name = 'cpu';
-  prepare(fg: FunctionGraph, opts: { profile?: boolean } = {}): Executable {
-    return new ReferenceExecutable(fg, opts.profile ?? false);
+  prepare(fg: FunctionGraph, opts: PrepareOptions = {}): Executable {
+    return new ReferenceExecutable(fg, opts.profile ?? false, opts.updateTargets);
   }
 }
 
@@ -23,6 +24,8 @@ interface Step {
   node: Apply;
   inputSlots: number[];
   outputSlots: number[];
+  /** The slot of a shared variable this step's (single) output overwrites in place: its update. */
+  overwrites?: number;
 }
 
 class ReferenceExecutable implements Executable {
@@ -40,6 +43,7 @@ class ReferenceExecutable implements Executable {
   constructor(
     fg: FunctionGraph,
     profile: boolean,
+    updateTargets?: ReadonlyMap<Variable, Variable>,
   ) {
     const slot = (v: Variable): number => {
       let s = this.slotOf.get(v);
@@ -60,10 +64,28 @@ class ReferenceExecutable implements Executable {
     this.lastUse = new Array<number>(this.slotOf.size).fill(-1);
     this.steps.forEach((st, k) => st.inputSlots.forEach((s) => (this.lastUse[s] = k)));
     for (const s of [...this.outputSlots, ...this.leafSlots]) this.lastUse[s] = Infinity;
+    if (updateTargets) this.planUpdatesInPlace(fg, updateTargets);
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
     debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
     debugLog(DebugLevel.source, () => this.kernels().map((k) => `// ${k.name}\n${k.source}`).join('\n\n'));
+  }
+
+  /**
+   * An update's kernel may write into the shared variable's own storage when it can overwrite that input
+   * (same position read before written), every other reader of the variable runs before it, and the variable
+   * is no output of its own (which must show the old value).
+   */
+  private planUpdatesInPlace(fg: FunctionGraph, updateTargets: ReadonlyMap<Variable, Variable>): void {
+    const outputs = new Set(fg.outputs);
+    this.steps.forEach((step, k) => {
+      const target = updateTargets.get(step.node.outputs[0]!);
+      if (!target || step.node.outputs.length !== 1 || outputs.has(target)) return;
+      const slot = this.slotOf.get(target);
+      if (slot === undefined || !overwritable(step.node).some((j) => step.node.inputs[j] === target)) return;
+      const readers = this.steps.flatMap((st, i) => (st.inputSlots.includes(slot) ? [i] : []));
+      if (readers.every((i) => i <= k)) step.overwrites = slot;
+    });
   }
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
@@ -82,8 +104,11 @@ class ReferenceExecutable implements Executable {
       const shapes = step.node.op.outputShapes(inputs, step.node);
       const outputs = step.outputSlots.map((s, j) => {
         const shape = shapes[j]!;
+        // The shared variable's current storage (setValue may have replaced it since the last call).
+        const own = step.overwrites === undefined ? undefined : values![step.overwrites]!;
+        if (own && own.dtype === step.node.outputs[j]!.dtype && sameShape(own.shape, shape)) return own;
         const prev = values![s];
-        if (prev && sameShape(prev.shape, shape)) return prev;
+        if (prev && sameShape(prev.shape, shape) && step.overwrites === undefined) return prev;
         const dtype = step.node.outputs[j]!.dtype;
         return plan?.take(step, k, dtype, shape, inputs) ?? new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
@@ -114,14 +139,25 @@ class ReferenceExecutable implements Executable {
   }
 
   kernels(): KernelInfo[] {
-    return this.steps.map(({ node }) => ({
+    const leafOf = (slot: number) => this.leaves[this.leafSlots.indexOf(slot)]!;
+    return this.steps.map(({ node, overwrites }) => ({
       name: node.op.toString(),
       backend: 'cpu',
       ops: node.op.userOps?.(node) ?? [node.op.toString()],
       // Generated kernels show the source that runs; other ops run their reference implementation.
       source: node.op.kernelSource?.(node) ?? node.op.perform.toString(),
+      ...(overwrites === undefined ? {} : { overwrites: leafOf(overwrites).name ?? '<unnamed shared>' }),
     }));
   }
+}
+
+/** Inputs whose buffer a node's output may take: each output element depends only on the same element. */
+function overwritable(node: Apply): number[] {
+  const op = node.op;
+  if (op instanceof Elemwise || op instanceof FusedElementwise) return node.inputs.map((_, j) => j);
+  // gemm reads Z[i, j] just before writing out[i, j]; A and B must be other buffers.
+  if (op instanceof Gemm && op.params.accumulate && node.inputs[3] !== node.inputs[0] && node.inputs[4] !== node.inputs[0]) return [0];
+  return [];
 }
 
 /**
