@@ -36,6 +36,10 @@ export interface PrepareOptions {
    * shared variable's storage when every other reader of it has run before (SGD's `W - eta * dW` in place).
    */
   updateTargets?: ReadonlyMap<Variable, Variable>;
+  /** NAN_GUARD: check every kernel's outputs (and the inputs) for NaN and ±Inf. */
+  nanGuard?: boolean;
+  /** Overrides `config.memoryLimit` (MiB per shape signature). */
+  memoryLimitMiB?: number;
 }
 
 export interface Backend {

@@ -20,6 +20,7 @@ interface Phase {
 
 const ALL: readonly Mode[] = ['FAST_RUN', 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'];
 const OPTIMIZING: readonly Mode[] = ['FAST_RUN', 'DEBUG_MODE', 'NAN_GUARD'];
+const FUSING: readonly Mode[] = ['FAST_RUN', 'DEBUG_MODE'];
 const rules = (name: string, list: readonly Rule[]) => (fg: FunctionGraph) => runRules(fg, name, list);
 
 /**
@@ -33,8 +34,9 @@ export const PHASES: readonly Phase[] = [
   { name: 'stabilize', modes: ALL, run: rules('stabilize', stabilizeRules) },
   { name: 'specialize', modes: OPTIMIZING, run: rules('specialize', specializeRules) },
   { name: 'merge', modes: OPTIMIZING, run: mergePhase },
-  { name: 'fusion', modes: OPTIMIZING, run: rules('fusion', [fuseElementwise]) },
-  { name: 'reductionFusion', modes: OPTIMIZING, run: rules('reductionFusion', [fuseSumOfElementwise]) },
+  // NAN_GUARD keeps elementwise ops apart, so that the op that made a NaN is named, not a fused kernel.
+  { name: 'fusion', modes: FUSING, run: rules('fusion', [fuseElementwise]) },
+  { name: 'reductionFusion', modes: FUSING, run: rules('reductionFusion', [fuseSumOfElementwise]) },
 ];
 
 /** Rewrites the graph in place for `mode`; returns what each phase did. */

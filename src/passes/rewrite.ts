@@ -1,6 +1,7 @@
 import type { FunctionGraph } from '../ir/fgraph.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { debugLog, DebugLevel } from '../util/debug.js';
+import { CompileError } from '../util/errors.js';
 
 /**
  * A local rewrite: looks at one node and returns replacements for its outputs (same types), or nothing.
@@ -33,8 +34,9 @@ export function runRules(fg: FunctionGraph, phase: string, rules: readonly Rule[
   const byOp = new Map<string, Rule[]>();
   for (const r of rules) for (const op of r.tracks) byOp.set(op, [...(byOp.get(op) ?? []), r]);
   const report: PhaseReport = { phase, fired: new Map(), nodesBefore: fg.toposort().length, nodesAfter: 0 };
-  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+  for (let sweep = 0; ; sweep++) {
     let changed = false;
+    const firedThisSweep = new Set<string>();
     for (const node of fg.toposort().slice()) {
       if (!fg.contains(node)) continue;
       for (const rule of [...(byOp.get(node.op.name) ?? []), ...(byOp.get('*') ?? [])]) {
@@ -42,12 +44,18 @@ export function runRules(fg: FunctionGraph, phase: string, rules: readonly Rule[
         if (!out) continue;
         replaceOutputs(fg, node, out, rule.name);
         report.fired.set(rule.name, (report.fired.get(rule.name) ?? 0) + 1);
+        firedThisSweep.add(rule.name);
         debugLog(DebugLevel.rules, () => `${phase}: ${rule.name} (${rule.doc}) on ${node.op.toString()}`);
         changed = true;
         break;
       }
     }
     if (!changed) break;
+    if (sweep + 1 === MAX_SWEEPS) {
+      throw new CompileError(
+        `${phase}: the rewrites did not reach a fixed point in ${MAX_SWEEPS} sweeps; still firing: ${[...firedThisSweep].join(', ')}. This is a bug in those rules (each rewrite must make the graph simpler); compile with mode 'FAST_COMPILE' to avoid it meanwhile`,
+      );
+    }
   }
   report.nodesAfter = fg.toposort().length;
   return report;

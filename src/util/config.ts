@@ -1,4 +1,5 @@
 import { setDebugLevel } from './debug.js';
+import { TsanoError } from './errors.js';
 
 /** Global settings, like theano.config; initialised from `TSANO_FLAGS=floatX=float32,device=cpu,debug=2`. */
 export interface Config {
@@ -7,9 +8,11 @@ export interface Config {
   gpuMode: string;
   mode: 'FAST_RUN' | 'FAST_COMPILE' | 'DEBUG_MODE' | 'NAN_GUARD';
   debug: number;
+  /** The most memory, in MiB, that one compiled function's buffers may take for one shape signature. */
+  memoryLimit: number;
 }
 
-const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0 };
+const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0, memoryLimit: 4096 };
 
 const allowed: { [K in keyof Config]?: readonly string[] } = {
   floatX: ['float32', 'float64'],
@@ -24,16 +27,19 @@ export function parseFlags(flags: string): Partial<Config> {
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? '' : part.slice(eq + 1).trim();
-    if (!(key in defaults)) throw new Error(`TSANO_FLAGS: unknown flag '${key}'; known flags: ${Object.keys(defaults).join(', ')}`);
+    if (!(key in defaults)) throw new TsanoError(`TSANO_FLAGS: unknown flag '${key}'; known flags: ${Object.keys(defaults).join(', ')}`);
     const ok = allowed[key as keyof Config];
-    if (ok && !ok.includes(value)) throw new Error(`TSANO_FLAGS: ${key}=${value} is not one of ${ok.join(', ')}`);
-    if (key === 'debug') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > 5) throw new Error(`TSANO_FLAGS: debug must be an integer 0..5; got '${value}'`);
-      out[key] = n;
-    } else out[key] = value;
+    if (ok && !ok.includes(value)) throw new TsanoError(`TSANO_FLAGS: ${key}=${value} is not one of ${ok.join(', ')}`);
+    if (key === 'debug' || key === 'memoryLimit') out[key] = checkNumber(key, Number(value), `TSANO_FLAGS: ${key}`);
+    else out[key] = value;
   }
   return out as Partial<Config>;
+}
+
+function checkNumber(key: 'debug' | 'memoryLimit', n: number, label: string): number {
+  if (key === 'debug' && (!Number.isInteger(n) || n < 0 || n > 5)) throw new TsanoError(`${label} must be an integer 0..5; got '${n}'`);
+  if (key === 'memoryLimit' && !(n > 0 && Number.isFinite(n))) throw new TsanoError(`${label} must be a positive number of MiB; got '${n}'`);
+  return n;
 }
 
 function initial(): Config {
@@ -47,9 +53,10 @@ setDebugLevel(state.debug);
 /** The live configuration object (`theano.config`); setting `debug` takes effect at once. */
 export const config: Config = new Proxy(state, {
   set(target, key, value) {
-    if (!(key in defaults)) throw new Error(`theano.config: unknown setting '${String(key)}'`);
+    if (!(key in defaults)) throw new TsanoError(`theano.config: unknown setting '${String(key)}'`);
     const ok = allowed[key as keyof Config];
-    if (ok && !ok.includes(value as string)) throw new Error(`theano.config.${String(key)} must be one of ${ok.join(', ')}; got '${String(value)}'`);
+    if (ok && !ok.includes(value as string)) throw new TsanoError(`theano.config.${String(key)} must be one of ${ok.join(', ')}; got '${String(value)}'`);
+    if (key === 'debug' || key === 'memoryLimit') checkNumber(key, typeof value === 'number' ? value : NaN, `theano.config.${key}`);
     (target as unknown as Record<string, unknown>)[key as string] = value;
     if (key === 'debug') setDebugLevel(value as number);
     return true;

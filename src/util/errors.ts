@@ -37,6 +37,8 @@ export class UpdateError extends CompileError {}
 
 /** A backend cannot start or a kernel failed while running; names the node, its ops, shapes and creation site. */
 export class BackendError extends TsanoError {}
+/** NAN_GUARD: a kernel produced NaN or ±Inf; names the node, its ops, creation site and its inputs' statistics. */
+export class NanGuardError extends TsanoError {}
 /** A saved file that is truncated, corrupted, of another version or does not match what it is loaded into. */
 export class FormatError extends TsanoError {}
 /** An index out of range, or a slice that cannot be taken. */

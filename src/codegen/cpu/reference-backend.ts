@@ -5,6 +5,9 @@ import type { Apply, Variable } from '../../ir/variable.js';
 import { allocArray } from '../../ir/dtype.js';
 import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
+import { config } from '../../util/config.js';
+import { CompileError } from '../../util/errors.js';
+import { bytesPer, checkFinite, checkLeafFinite, kernelFailure, mib } from './guards.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 import { Gemm } from '../../ops/gemm.js';
@@ -16,7 +19,7 @@ import { Gemm } from '../../ops/gemm.js';
 export class ReferenceCpuBackend implements Backend {
   readonly name = 'cpu';
   prepare(fg: FunctionGraph, opts: PrepareOptions = {}): Executable {
-    return new ReferenceExecutable(fg, opts.profile ?? false, opts.updateTargets);
+    return new ReferenceExecutable(fg, opts.profile ?? false, opts);
   }
 }
 
@@ -40,11 +43,14 @@ class ReferenceExecutable implements Executable {
   /** Per slot, the last step that reads it (outputs and leaves: never released). */
   private readonly lastUse: number[];
 
-  constructor(
-    fg: FunctionGraph,
-    profile: boolean,
-    updateTargets?: ReadonlyMap<Variable, Variable>,
-  ) {
+  private readonly bytesBySignature = new Map<string, number>();
+  private readonly nanGuard: boolean;
+  private readonly memoryLimitBytes: number;
+
+  constructor(fg: FunctionGraph, profile: boolean, opts: PrepareOptions) {
+    const { updateTargets } = opts;
+    this.nanGuard = opts.nanGuard ?? false;
+    this.memoryLimitBytes = (opts.memoryLimitMiB ?? config.memoryLimit) * 2 ** 20;
     const slot = (v: Variable): number => {
       let s = this.slotOf.get(v);
       if (s === undefined) {
@@ -65,10 +71,22 @@ class ReferenceExecutable implements Executable {
     this.steps.forEach((st, k) => st.inputSlots.forEach((s) => (this.lastUse[s] = k)));
     for (const s of [...this.outputSlots, ...this.leafSlots]) this.lastUse[s] = Infinity;
     if (updateTargets) this.planUpdatesInPlace(fg, updateTargets);
+    this.checkStaticMemory();
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
     debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
     debugLog(DebugLevel.source, () => this.kernels().map((k) => `// ${k.name}\n${k.source}`).join('\n\n'));
+  }
+
+  /** At compile time: the buffers of every intermediate whose shape is known already must fit the limit. */
+  private checkStaticMemory(): void {
+    for (const { node } of this.steps) {
+      node.outputs.forEach((v, j) => {
+        if (v.type.shape.some((d) => d === null)) return;
+        this.account('static', node, j, v.dtype, v.type.shape as number[]);
+      });
+    }
+    this.bytesBySignature.delete('static');
   }
 
   /**
@@ -96,6 +114,7 @@ class ReferenceExecutable implements Executable {
     const plan = values ? undefined : new BufferPlan(this.lastUse);
     if (!values) this.buffersByShape.set(key, (values = new Array<NDArray | undefined>(this.slotOf.size)));
     for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValues[i];
+    if (this.nanGuard) this.leaves.forEach((leaf, i) => checkLeafFinite(leaf, leafValues[i]!));
     const timings = this.timings;
     for (let k = 0; k < this.steps.length; k++) {
       const step = this.steps[k]!;
@@ -110,9 +129,17 @@ class ReferenceExecutable implements Executable {
         const prev = values![s];
         if (prev && sameShape(prev.shape, shape) && step.overwrites === undefined) return prev;
         const dtype = step.node.outputs[j]!.dtype;
-        return plan?.take(step, k, dtype, shape, inputs) ?? new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
+        const reused = plan?.take(step, k, dtype, shape, inputs);
+        if (reused) return reused;
+        this.account(key, step.node, j, dtype, shape);
+        return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
-      step.node.op.perform(inputs, outputs, step.node);
+      try {
+        step.node.op.perform(inputs, outputs, step.node);
+      } catch (e) {
+        throw kernelFailure(e, step.node, inputs);
+      }
+      if (this.nanGuard) checkFinite(step.node, inputs, outputs);
       step.outputSlots.forEach((s, j) => (values![s] = outputs[j]));
       plan?.release(step, k, values);
       if (timings) {
@@ -121,6 +148,18 @@ class ReferenceExecutable implements Executable {
       }
     }
     return this.outputSlots.map((s) => values![s]!);
+  }
+
+  /** Counts a new buffer against the memory limit of its shape signature, before it is allocated. */
+  private account(signature: string, node: Apply, j: number, dtype: NDArray['dtype'], shape: readonly number[]): void {
+    const bytes = sizeOf(shape) * bytesPer(dtype);
+    const total = (this.bytesBySignature.get(signature) ?? 0) + bytes;
+    this.bytesBySignature.set(signature, total);
+    if (total > this.memoryLimitBytes) {
+      throw new CompileError(
+        `${node.op.toString()}: the function's buffers would need ${mib(total)} MiB for these input shapes, over the memory limit of ${mib(this.memoryLimitBytes)} MiB, when it allocates ${node.outputs[j]!.describeWithShape(shape)} (${mib(bytes)} MiB).${node.outputs[j]!.createdAt()} Use smaller inputs, or raise theano.config.memoryLimit (TSANO_FLAGS=memoryLimit=MiB)`,
+      );
+    }
   }
 
   /** Distinct data buffers of intermediates per signature (fewer than intermediates when buffers are reused). */
