@@ -13,6 +13,8 @@
  *   `checkGraphGrad(graphCase)`, and `gradProperty(arb)`, a ready fast-check property.
  *
  * fast-check is a peer dependency: install it beside tsano to use this module.
+ *
+ * @module tsano/testing
  */
 export { dtypeArb, shapeArb, broadcastShapesArb, ndarrayArb, type ShapeOptions } from './arbitraries.js';
 export { valuesAwayFromKinks, type ValueOptions } from './values.js';

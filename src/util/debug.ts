@@ -12,7 +12,11 @@ export const DebugLevel = {
 } as const;
 
 let level = 0;
-let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
+// stderr under Node; the console in a browser (no `process` there).
+let sink: (line: string) => void = (line) => {
+  if (typeof process !== 'undefined' && process.stderr) process.stderr.write(line + '\n');
+  else console.error(line);
+};
 
 export function setDebugLevel(n: number): void {
   level = n;
