@@ -4,6 +4,7 @@ import { DimShuffle, dimshuffle } from '../ops/dimshuffle.js';
 import { reshape } from '../ops/reshape.js';
 import { canStandFor, producedBy, uniformConstant } from './match.js';
 import type { Rule } from './rewrite.js';
+import { algebraRules } from './canonicalize-algebra.js';
 
 /** `x op c -> x` (either side where the op commutes) for an identity element c. */
 function identityRule(name: string, op: string, symbol: string, identity: number, commutes: boolean): Rule {
@@ -84,4 +85,4 @@ export const dropGradientBlockers: Rule = {
   },
 };
 
-export const canonicalizeRules: readonly Rule[] = [dropGradientBlockers, mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes];
+export const canonicalizeRules: readonly Rule[] = [dropGradientBlockers, mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes, ...algebraRules];

@@ -1,5 +1,6 @@
 import type { Apply, Variable } from '../ir/variable.js';
 import { Constant } from '../ir/variable.js';
+import { constant } from '../ir/constant.js';
 
 /** The value of a constant whose elements are all equal (a scalar or a broadcast-shaped one), else undefined. */
 export function uniformConstant(v: Variable): number | undefined {
@@ -23,4 +24,13 @@ export function producedBy(v: Variable, name: string): Apply | undefined {
 export function canStandFor(x: Variable, node: Apply, other: Variable): boolean {
   const out = node.outputs[0]!;
   return x.dtype === out.dtype && x.ndim === out.ndim && other instanceof Constant && other.value.size === 1;
+}
+
+/** A 0-d variable with the value of a one-element `s` (a scalar broadcast by dimshuffle, or a constant). */
+export function asScalar(s: Variable): Variable | undefined {
+  if (s.ndim === 0) return s;
+  if (s instanceof Constant && s.value.size === 1) return constant(s.value.data[0]!, s.dtype);
+  const node = s.owner;
+  if (node && node.op.name === 'dimshuffle' && node.inputs[0]!.ndim === 0) return node.inputs[0];
+  return undefined;
 }

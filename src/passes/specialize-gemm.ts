@@ -5,6 +5,7 @@ import { isFloat } from '../ir/dtype.js';
 import { neg } from '../ops/elemwise/neg.js';
 import { gemm, Gemm } from '../ops/gemm.js';
 import type { Rule } from './rewrite.js';
+import { asScalar } from './match.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
 import { shapeOf } from '../ops/shape.js';
 
@@ -20,15 +21,6 @@ function soleGemmProduct(v: Variable, user: Apply, fg: FunctionGraph): Apply | u
   if (!node || !(node.op instanceof Gemm) || node.op.params.accumulate) return undefined;
   if (fg.outputs.includes(v) || fg.clients(v).some((c) => c.node !== user)) return undefined;
   return node;
-}
-
-/** A 0-d variable with the value of a one-element `s` (a scalar broadcast by dimshuffle, or a constant). */
-function asScalar(s: Variable): Variable | undefined {
-  if (s.ndim === 0) return s;
-  if (s instanceof Constant && s.value.size === 1) return constant(s.value.data[0]!, s.dtype);
-  const node = s.owner;
-  if (node && node.op.name === 'dimshuffle' && node.inputs[0]!.ndim === 0) return node.inputs[0];
-  return undefined;
 }
 
 const isOne = (v: Variable) => v instanceof Constant && v.value.size === 1 && v.value.data[0] === 1;
