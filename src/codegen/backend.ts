@@ -26,6 +26,8 @@ export interface Executable {
   kernels(): KernelInfo[];
   /** Per-kernel timings, when prepared with `profile: true`. */
   profile(): KernelProfile[] | undefined;
+  /** The generated function that runs the whole schedule, once built (from the second call of a shape signature). */
+  driverSource?(): string | undefined;
 }
 
 export interface PrepareOptions {

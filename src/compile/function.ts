@@ -35,6 +35,8 @@ export interface TsanoFunction<R = NDArray | NDArray[]> {
   run(...args: InputArg[]): Promise<R>;
   /** The kernels this function runs, in order. */
   kernels(): KernelInfo[];
+  /** Source of the generated driver that runs the whole schedule (after the second call with the same shapes). */
+  driverSource(): string | undefined;
   /** Time and calls per kernel (compile with `profile: true`), with a printable table. */
   profile(): ProfileReport;
   readonly fgraph: FunctionGraph;
@@ -97,6 +99,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   Object.defineProperties(f, {
     run: { value: (...args: InputArg[]) => new Promise((resolve, reject) => { try { resolve(call(args)); } catch (e) { reject(e); } }) },
     kernels: { value: () => exe.kernels() },
+    driverSource: { value: () => exe.driverSource?.() },
     profile: { value: () => profileReport(exe, fname) },
     fgraph: { value: fg },
     phases: { value: phases },

@@ -8,6 +8,7 @@ import { debugLog, DebugLevel } from '../../util/debug.js';
 import { config } from '../../util/config.js';
 import { CompileError } from '../../util/errors.js';
 import { bytesPer, checkFinite, checkLeafFinite, kernelFailure, mib } from './guards.js';
+import { buildDriver, type Driver } from './driver.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 import { Gemm } from '../../ops/gemm.js';
@@ -108,14 +109,20 @@ class ReferenceExecutable implements Executable {
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
     const leafValues = this.leaves.map(leafValue);
-    const key = leafValues.map((a) => a.shape.join('x')).join('|');
+    // Most calls repeat the last call's shapes: compare numbers before building the signature's key.
+    const last = this.lastSignature;
+    const repeat = last !== undefined && leafValues.every((a, i) => sameShape(a.shape, last.shapes[i]!));
+    const key = repeat ? last.key : leafValues.map((a) => a.shape.join('x')).join('|');
     let values = this.buffersByShape.get(key);
+    if (!repeat) this.lastSignature = { key, shapes: leafValues.map((a) => a.shape.slice()) };
     // The first call of a signature plans its buffers; later calls find them in place.
     const plan = values ? undefined : new BufferPlan(this.lastUse);
     if (!values) this.buffersByShape.set(key, (values = new Array<NDArray | undefined>(this.slotOf.size)));
     for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValues[i];
     if (this.nanGuard) this.leaves.forEach((leaf, i) => checkLeafFinite(leaf, leafValues[i]!));
     const timings = this.timings;
+    // After a signature's first call its buffers are planned: the generated driver runs the schedule.
+    if (!plan && !timings && !this.nanGuard) return (this.driver ??= this.makeDriver()).run(values);
     for (let k = 0; k < this.steps.length; k++) {
       const step = this.steps[k]!;
       const t0 = timings ? performance.now() : 0;
@@ -148,6 +155,39 @@ class ReferenceExecutable implements Executable {
       }
     }
     return this.outputSlots.map((s) => values![s]!);
+  }
+
+  private driver: { run: Driver; source: string } | undefined;
+  private lastSignature: { key: string; shapes: number[][] } | undefined;
+
+  private makeDriver(): { run: Driver; source: string } {
+    let current: readonly (NDArray | undefined)[] = [];
+    const fresh = (k: number, j: number, shape: readonly number[]) => {
+      const node = this.steps[k]!.node;
+      const dtype = node.outputs[j]!.dtype;
+      this.account(this.signatureOf(current), node, j, dtype, shape);
+      return new NDArray(dtype, shape.slice(), allocArray(dtype, sizeOf(shape)));
+    };
+    const fail = (e: unknown, k: number, inputs: readonly NDArray[]) => kernelFailure(e, this.steps[k]!.node, inputs);
+    const built = buildDriver(this.steps, this.outputSlots, fresh, fail);
+    debugLog(DebugLevel.source, () => `driver:\n${built.source}`);
+    return {
+      source: built.source,
+      run: (values) => {
+        current = values;
+        return built.run(values);
+      },
+    };
+  }
+
+  private signatureOf(values: readonly (NDArray | undefined)[]): string {
+    for (const [key, vals] of this.buffersByShape) if (vals === values) return key;
+    return '';
+  }
+
+  /** The generated driver's source (built at the second call of a shape signature). */
+  driverSource(): string | undefined {
+    return this.driver?.source;
   }
 
   /** Counts a new buffer against the memory limit of its shape signature, before it is allocated. */
