@@ -11,6 +11,7 @@ import { dot } from './dot.js';
 import { transpose } from './dimshuffle.js';
 import { mul } from './elemwise/mul.js';
 import { sum } from './sum.js';
+import { sumTo } from './sum-to.js';
 
 export type GemmParams = {
   transA: boolean;
@@ -26,14 +27,19 @@ export type GemmParams = {
  * graph's bit for bit: each stage is rounded to the output dtype as the separate ops would store it.
  */
 export class Gemm implements Op {
-  readonly name = 'gemm';
+  readonly name: string = 'gemm';
   readonly params: GemmParams;
 
   constructor(params: GemmParams) {
     this.params = { ...params };
   }
 
-  private split<T>(inputs: readonly T[]): { z?: T; beta?: T; alpha: T; a: T; b: T } {
+  /** The same kind of kernel with other parameters and inputs (rules rebuild gemm and gemv alike). */
+  rebuild(params: GemmParams, inputs: Variable[]): Variable {
+    return apply1(new (this.constructor as new (p: GemmParams) => Gemm)(params), inputs);
+  }
+
+  protected split<T>(inputs: readonly T[]): { z?: T; beta?: T; alpha: T; a: T; b: T } {
     return this.params.accumulate ? { z: inputs[0], beta: inputs[1], alpha: inputs[2]!, a: inputs[3]!, b: inputs[4]! } : { alpha: inputs[0]!, a: inputs[1]!, b: inputs[2]! };
   }
 
@@ -51,7 +57,7 @@ export class Gemm implements Op {
     return [new TensorType(a.dtype, out.shape)];
   }
 
-  private dims<T>(shape: readonly T[], trans: boolean): [T, T] {
+  protected dims<T>(shape: readonly T[], trans: boolean): [T, T] {
     return trans ? [shape[1]!, shape[0]!] : [shape[0]!, shape[1]!];
   }
 
@@ -113,7 +119,8 @@ export class Gemm implements Op {
     const gAlpha = sum(mul(g!, dot(opA, opB)));
     const gA = transA ? transpose(gOpA) : gOpA;
     const gB = transB ? transpose(gOpB) : gOpB;
-    return z ? [mul(beta!, g!), sum(mul(g!, z)), gAlpha, gA, gB] : [gAlpha, gA, gB];
+    // Z may have been broadcast (a bias row): its gradient is summed back to its shape.
+    return z ? [sumTo(mul(beta!, g!), z), sum(mul(g!, z)), gAlpha, gA, gB] : [gAlpha, gA, gB];
   }
 
   pp(args: string[]): string {

@@ -4,6 +4,7 @@ import { Constant, type Apply, type Variable } from '../ir/variable.js';
 import { isFloat } from '../ir/dtype.js';
 import { neg } from '../ops/elemwise/neg.js';
 import { gemm, Gemm } from '../ops/gemm.js';
+import { gemv, Gemv } from '../ops/gemv.js';
 import type { Rule } from './rewrite.js';
 import { asScalar } from './match.js';
 import { sumToShape } from '../ops/sum-to-shape.js';
@@ -27,16 +28,20 @@ const isOne = (v: Variable) => v instanceof Constant && v.value.size === 1 && v.
 
 export const dotToGemm: Rule = {
   name: 'dotToGemm',
-  doc: 'dot(A, B) of matrices -> gemm(1, A, B), a transposed operand read in place: dot(x.T, y) -> gemm{transA}(1, x, y)',
+  doc: 'dot(A, B) of matrices -> gemm(1, A, B), a transposed operand read in place: dot(x.T, y) -> gemm{transA}(1, x, y); matrix and vector -> gemv (v·M = Mᵀ·v)',
   tags: ['specialize'],
   tracks: ['dot'],
   rewrite(node) {
     const [a, b] = node.inputs as [Variable, Variable];
     const out = node.outputs[0]!;
-    if (a.ndim !== 2 || b.ndim !== 2 || !isFloat(out.dtype) || a.dtype !== out.dtype || b.dtype !== out.dtype) return null;
+    if (!isFloat(out.dtype) || a.dtype !== out.dtype || b.dtype !== out.dtype) return null;
+    const one = constant(1, out.dtype);
     const ta = transposed(a);
     const tb = transposed(b);
-    return [gemm({ transA: !!ta, transB: !!tb, accumulate: false }, [constant(1, out.dtype), ta ?? a, tb ?? b])];
+    if (a.ndim === 2 && b.ndim === 2) return [gemm({ transA: !!ta, transB: !!tb, accumulate: false }, [one, ta ?? a, tb ?? b])];
+    if (a.ndim === 2 && b.ndim === 1) return [gemv({ transA: !!ta, accumulate: false }, [one, ta ?? a, b])];
+    if (a.ndim === 1 && b.ndim === 2) return [gemv({ transA: !tb, accumulate: false }, [one, tb ?? b, a])];
+    return null;
   },
 };
 
@@ -51,7 +56,7 @@ export const scaleIntoGemm: Rule = {
       const g = soleGemmProduct(node.inputs[k]!, node, fg);
       const s = asScalar(node.inputs[1 - k]!);
       if (!g || !s || !isOne(g.inputs[0]!) || node.outputs[0]!.dtype !== g.outputs[0]!.dtype) continue;
-      return [gemm((g.op as Gemm).params, [s, g.inputs[1]!, g.inputs[2]!])];
+      return [(g.op as Gemm).rebuild((g.op as Gemm).params, [s, g.inputs[1]!, g.inputs[2]!])];
     }
     return null;
   },
@@ -59,7 +64,7 @@ export const scaleIntoGemm: Rule = {
 
 export const addIntoGemm: Rule = {
   name: 'addIntoGemm',
-  doc: 'Z + gemm(s, A, B) -> gemm(Z, 1, s, A, B); Z - gemm(s, A, B) -> gemm(Z, 1, -s, A, B); gemm(s, A, B) - Z -> gemm(Z, -1, s, A, B)',
+  doc: 'Z + gemm(s, A, B) -> gemm(Z, 1, s, A, B) (gemv alike); Z - gemm(s, A, B) -> gemm(Z, 1, -s, A, B); gemm(s, A, B) - Z -> gemm(Z, -1, s, A, B)',
   tags: ['specialize'],
   tracks: ['add', 'sub'],
   rewrite(node, fg) {
@@ -68,12 +73,12 @@ export const addIntoGemm: Rule = {
     for (const k of [1, 0]) {
       const g = soleGemmProduct(node.inputs[k]!, node, fg);
       const z = node.inputs[1 - k]!;
-      if (!g || z.ndim !== 2 || z.dtype !== out.dtype || g.outputs[0]!.dtype !== out.dtype) continue;
+      if (!g || z.ndim !== out.ndim || z.dtype !== out.dtype || g.outputs[0]!.dtype !== out.dtype) continue;
       const [alpha, a, b] = g.inputs as [Variable, Variable, Variable];
       const subtracting = node.op.name === 'sub';
       const negAlpha = alpha instanceof Constant ? constant(-alpha.value.data[0]!, alpha.dtype) : neg(alpha);
       const [beta, scale] = !subtracting ? [1, alpha] : k === 1 ? [1, negAlpha] : [-1, alpha];
-      return [gemm({ ...(g.op as Gemm).params, accumulate: true }, [z, constant(beta, out.dtype), scale, a, b])];
+      return [(g.op as Gemm).rebuild({ ...(g.op as Gemm).params, accumulate: true }, [z, constant(beta, out.dtype), scale, a, b])];
     }
     return null;
   },
@@ -88,7 +93,8 @@ export const sumToShapeOfProduct: Rule = {
     const ref = node.inputs[1]!.owner;
     if (!ref || !(ref.op instanceof Gemm) || ref.op.params.accumulate) return null;
     const { transA, transB } = ref.op.params;
-    return [sumToShape(node.inputs[0]!, [shapeOf(ref.inputs[1]!, transA ? 1 : 0), shapeOf(ref.inputs[2]!, transB ? 0 : 1)])];
+    const rows = shapeOf(ref.inputs[1]!, transA ? 1 : 0);
+    return [sumToShape(node.inputs[0]!, ref.op instanceof Gemv ? [rows] : [rows, shapeOf(ref.inputs[2]!, transB ? 0 : 1)])];
   },
 };
 

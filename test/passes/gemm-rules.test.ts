@@ -36,12 +36,20 @@ describe('gemm rules: graph before -> after', () => {
     expect(ops).toContain('sumToShape');
   });
 
-  it('leaves a product alone when something else reads it, and vectors to dot', () => {
+  it('leaves a product alone when something else reads it; two vectors stay a dot', () => {
     const [x, w, b] = [T.matrix('x'), T.matrix('w'), T.matrix('b')];
     const p = T.dot(x, w);
     expect(opsAfter([x, w, b], p.add(b).add(p.exp()))).toContain('gemm');
-    const v = T.vector('v');
-    expect(opsAfter([x, v], T.dot(x, v))).toEqual(['dot']);
+    const [u, v] = [T.vector('u'), T.vector('v')];
+    expect(opsAfter([u, v], T.dot(u, v))).toEqual(['dot']);
+  });
+
+  it('matrix·vector and vector·matrix -> gemv (v·M is Mᵀ·v), with scaling and a sum absorbed', () => {
+    const [m, v, z] = [T.matrix('m'), T.vector('v'), T.vector('z')];
+    expect(opsAfter([m, v], T.dot(m, v))).toEqual(['gemv']);
+    expect(opsAfter([m, v], T.dot(v, m))).toEqual(['gemv{transA=true}']);
+    expect(opsAfter([m, v], T.dot(v, m.T))).toEqual(['gemv']);
+    expect(opsAfter([m, v, z], z.sub(T.dot(m.T, v).mul(0.5)))).toEqual(['gemv{transA=true,z=true}']);
   });
 });
 
