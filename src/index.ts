@@ -10,9 +10,7 @@ import { toSvg } from './ir/printing-svg.js';
 import { toNDArray, NDArray, type Nested } from './ir/ndarray.js';
 import type { DType, TypedArray } from './ir/dtype.js';
 import { config } from './util/config.js';
-import { grad } from './passes/grad.js';
-import { jacobian, hessian } from './passes/jacobian.js';
-import { Lop, Rop } from './passes/lop-rop.js';
+import { grad, jacobian, hessian, Lop, Rop } from './tensor/grad-args.js';
 import { zeroGrad, disconnectedGrad } from './ops/gradient-blockers.js';
 import { verifyGrad } from './compile/verify-grad.js';
 

@@ -5,12 +5,13 @@ import { ReferenceCpuBackend } from '../codegen/cpu/reference-backend.js';
 import { FunctionGraph } from '../ir/fgraph.js';
 import { NDArray } from '../ir/ndarray.js';
 import { Constant, SharedVariable, Variable } from '../ir/variable.js';
-import { InputValueError, MissingInputError, TypeMismatchError, UnusedInputError } from '../util/errors.js';
+import { CompileError, InputValueError, MissingInputError, TypeMismatchError, UnusedInputError } from '../util/errors.js';
 import { debugLog, DebugLevel } from '../util/debug.js';
 import { config } from '../util/config.js';
 import { optimize, type Mode } from '../passes/pipeline.js';
 import type { PhaseReport } from '../passes/rewrite.js';
 import { cloneWithReplacements } from './clone.js';
+import { describeValue } from '../ir/validate.js';
 import { toInputValue, type InputArg } from './input-values.js';
 import { collectGivens, collectUpdates, withDefaultUpdates, type Pairs } from './updates.js';
 
@@ -51,6 +52,7 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable, 
 export function compileFunction(inputs: readonly Variable[], outputs: readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray[]>;
 export function compileFunction(inputs: readonly Variable[], outputs?: Variable | readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray | NDArray[]>;
 export function compileFunction(inputs: readonly Variable[], outputs: Variable | readonly Variable[] = [], opts: FunctionOptions = {}): TsanoFunction<NDArray | NDArray[]> {
+  checkOptions(inputs, outputs, opts);
   const fname = opts.name ?? '';
   const single = outputs instanceof Variable;
   const userOutputs = single ? [outputs as Variable] : [...(outputs as readonly Variable[])];
@@ -124,10 +126,25 @@ function writeShared(shared: SharedVariable, value: NDArray): void {
   else shared.setStorage(value.copy());
 }
 
+const MODES: readonly Mode[] = ['FAST_RUN', 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'];
+const ON_UNUSED = ['raise', 'warn', 'ignore'];
+
+/** What a plain JS caller may pass wrongly: each gets a CompileError naming the option and what is accepted. */
+function checkOptions(inputs: unknown, outputs: unknown, opts: unknown): void {
+  const what = (v: unknown) => (v instanceof Variable ? v.describe() : typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
+  if (!Array.isArray(inputs)) throw new CompileError(`theano.function: inputs must be an array of symbolic variables, e.g. [x, y]; got ${what(inputs)}`);
+  if (!(outputs instanceof Variable) && !Array.isArray(outputs)) throw new CompileError(`theano.function: outputs must be a symbolic variable or an array of them; got ${what(outputs)}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new CompileError(`theano.function: options must be an object such as { updates, givens }; got ${what(opts)}`);
+  const o = opts as FunctionOptions;
+  if (o.mode !== undefined && !MODES.includes(o.mode)) throw new CompileError(`theano.function: mode ${what(o.mode)} is not one of ${MODES.join(', ')}`);
+  if (o.onUnusedInput !== undefined && !ON_UNUSED.includes(o.onUnusedInput)) throw new CompileError(`theano.function: onUnusedInput ${what(o.onUnusedInput)} is not one of ${ON_UNUSED.join(', ')}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new CompileError(`theano.function: name must be a string; got ${what(o.name)}`);
+}
+
 function checkInputs(inputs: readonly Variable[], outputs: readonly Variable[]): void {
   const seen = new Set<Variable>();
   inputs.forEach((v, i) => {
-    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: input ${i} is not a symbolic variable: ${String(v)}`);
+    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: input ${i} is not a symbolic variable; got ${describeValue(v)}`);
     if (v instanceof SharedVariable) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a shared variable; shared variables are implicit inputs and cannot be listed`);
     if (v instanceof Constant) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a constant`);
     if (v.owner) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is computed by other variables; inputs must be free variables such as T.matrix('x')`);
@@ -135,7 +152,7 @@ function checkInputs(inputs: readonly Variable[], outputs: readonly Variable[]):
     seen.add(v);
   });
   outputs.forEach((v, i) => {
-    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: output ${i} is not a symbolic variable: ${String(v)}`);
+    if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: output ${i} is not a symbolic variable; got ${describeValue(v)}`);
   });
 }
 
@@ -152,7 +169,7 @@ function checkGraphInputs(fg: FunctionGraph, inputs: readonly Variable[], givens
   inputs.forEach((v, i) => {
     if (leaves.has(v)) return;
     const replaced = givens.has(v) ? ' (it is replaced through givens)' : '';
-    const msg = `theano.function: input ${i}, ${v.describe()}, is not used to compute the outputs${replaced}. Pass onUnusedInput: 'warn' or 'ignore' to allow it.`;
+    const msg = `theano.function: input ${i}, ${v.describe()}, is not used to compute the outputs${replaced}.${v.createdAt()} Pass onUnusedInput: 'warn' or 'ignore' to allow it.`;
     if (onUnused === 'raise') throw new UnusedInputError(msg);
     if (onUnused === 'warn') console.warn(`[tsano] ${msg}`);
   });

@@ -2,7 +2,8 @@ import { canCastLosslessly, isFloat, isInteger, roundTo, type TypedArray } from 
 import { NDArray, toNDArray, type Nested } from '../ir/ndarray.js';
 import { rankName } from '../ir/type.js';
 import type { Variable } from '../ir/variable.js';
-import { InputValueError } from '../util/errors.js';
+import { InputValueError, TsanoError } from '../util/errors.js';
+import { describeValue } from '../ir/validate.js';
 import { formatShape } from '../util/shape.js';
 
 export type InputArg = NDArray | number | boolean | Nested | TypedArray;
@@ -16,6 +17,8 @@ export function toInputValue(arg: InputArg, input: Variable, index: number, allo
   const want = input.type;
   const label = `input ${input.name ? `'${input.name}'` : '<unnamed>'} (index ${index})${fname ? ` of function '${fname}'` : ''}`;
   const expects = `expects a ${want.dtype} ${rankName(want.ndim)}`;
+  // Where the user declared the input: " Created at file:line." (empty when unknown).
+  const site = input.createdAt();
   let value: NDArray;
   const bareNumber = typeof arg === 'number' || typeof arg === 'boolean';
   if (arg instanceof NDArray) value = arg;
@@ -23,15 +26,16 @@ export function toInputValue(arg: InputArg, input: Variable, index: number, allo
     try {
       value = toNDArray(arg as Nested | TypedArray, undefined, ArrayBuffer.isView(arg) ? undefined : 'float64');
     } catch (e) {
-      throw new InputValueError(`${label} ${expects}; got a value that is not a rectangular array: ${(e as Error).message}`);
+      if (!(e instanceof TsanoError)) throw e;
+      throw new InputValueError(`${label} ${expects}; got a value that is not a rectangular array of numbers (${describeValue(arg)}): ${e.message}.${site}`);
     }
   }
   if (value.ndim !== want.ndim) {
-    throw new InputValueError(`${label} ${expects}; got shape ${JSON.stringify(value.shape)}`);
+    throw new InputValueError(`${label} ${expects}; got shape ${JSON.stringify(value.shape)}, a ${rankName(value.ndim)}.${site}`);
   }
   want.shape.forEach((d, a) => {
     if (d !== null && d !== value.shape[a]) {
-      throw new InputValueError(`${label} ${expects} of shape ${formatShape(want.shape)}; got shape ${JSON.stringify(value.shape)}`);
+      throw new InputValueError(`${label} ${expects} of shape ${formatShape(want.shape)}; got shape ${JSON.stringify(value.shape)} (axis ${a} differs).${site}`);
     }
   });
   if (value.dtype === want.dtype) return value;
@@ -41,11 +45,15 @@ export function toInputValue(arg: InputArg, input: Variable, index: number, allo
   const downcastOk = allowDowncast === true || (allowDowncast === undefined && bareNumber && isFloat(want.dtype));
   if (exact || (downcastOk && (isFloat(want.dtype) || everyValueFits(value, want.dtype)))) return value.astype(want.dtype);
   const why = isInteger(want.dtype) && !everyValueFits(value, want.dtype) ? 'some values are not integers in range' : 'converting would lose precision; pass allowInputDowncast: true to round';
-  throw new InputValueError(`${label} ${expects}; got ${value.dtype} values (${why})`);
+  throw new InputValueError(`${label} ${expects}; got ${value.dtype} values (${why}).${site}`);
 }
 
 function everyValueFits(a: NDArray, dtype: NDArray['dtype']): boolean {
   const d = a.data;
-  for (let i = 0; i < d.length; i++) if (roundTo(dtype, d[i]!) !== d[i]) return false;
+  // NaN (and the infinities) are values of every float dtype: they fit, though NaN !== NaN.
+  for (let i = 0; i < d.length; i++) {
+    const r = roundTo(dtype, d[i]!);
+    if (r !== d[i] && !(r !== r && isFloat(dtype))) return false;
+  }
   return true;
 }

@@ -1,4 +1,6 @@
 /** Element types, their storage, and Theano/NumPy-style promotion. */
+import { DTypeError, ShapeError } from '../util/errors.js';
+
 export type DType = 'float32' | 'float64' | 'int32' | 'uint8' | 'bool';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -27,14 +29,31 @@ export function arrayClass(d: DType): new (n: number) => TypedArray {
 }
 
 export function allocArray(d: DType, n: number): TypedArray {
-  return new (arrayClass(d))(n);
+  const cls = arrayClass(d);
+  // The last line of defence against sizes that ops and callers should have rejected with a clearer message.
+  if (!cls) throw new DTypeError(`allocArray: unknown dtype ${typeof d === 'string' ? `'${d}'` : typeof d}; valid dtypes are ${DTYPES.join(', ')}`);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new ShapeError(`allocArray: cannot allocate an array of ${n} elements (at most ${2 ** 31 - 1})`);
+  return new cls(n);
 }
 
-export function dtypeOfArray(a: TypedArray): DType {
+/**
+ * The dtype that holds a typed array's values exactly: its own for the four storage classes, int32 for the
+ * other small integer arrays, float64 for Uint32Array. BigInt arrays and DataViews are a DTypeError.
+ */
+export function dtypeOfArray(a: ArrayBufferView): DType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';
-  return 'uint8';
+  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
+  if (a instanceof Int8Array || a instanceof Int16Array || a instanceof Uint16Array) return 'int32';
+  if (a instanceof Uint32Array) return 'float64';
+  throw new DTypeError(`ndarray: a ${a.constructor.name} cannot be converted; pass a Float32Array, Float64Array, Int32Array or Uint8Array (or nested arrays of numbers)`);
+}
+
+/** True when `data` is the storage class of `d` (Uint8Array for bool), so an NDArray may hold it as it is. */
+export function isStorageOf(d: DType, data: unknown): data is TypedArray {
+  const cls = arrayClass(d);
+  return cls !== undefined && data instanceof cls && data.constructor === cls;
 }
 
 const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, float32: 3, float64: 4 };

@@ -1,5 +1,6 @@
 import type { DType } from './dtype.js';
 import { formatShape, type StaticShape } from '../util/shape.js';
+import { checkDType, checkStaticShape } from './validate.js';
 
 const RANK_NAMES = ['scalar', 'vector', 'matrix', 'tensor3', 'tensor4'];
 
@@ -10,7 +11,9 @@ export class TensorType {
     readonly dtype: DType,
     shape: StaticShape,
   ) {
-    this.shape = Object.freeze(shape.slice());
+    // Every type, the user's or an op's, goes through here: junk never becomes a type.
+    checkDType(dtype, 'TensorType');
+    this.shape = Object.freeze(checkStaticShape(shape, 'TensorType'));
   }
 
   get ndim(): number {

@@ -35,14 +35,19 @@ export class Variable {
 
   /** For messages: `'x' (float32 matrix (?, 784))`, or the op that made an unnamed variable. */
   describe(): string {
-    const what = this.name ? `'${this.name}'` : this.owner ? `the output of ${this.owner.op.toString()}` : 'an unnamed input';
-    return `${what} (${this.type.toString()})`;
+    return `${this.label()} (${this.type.toString()})`;
   }
 
   /** For messages about values: adds the actual shape. */
   describeWithShape(shape: readonly number[]): string {
-    const what = this.name ? `'${this.name}'` : this.owner ? `the output of ${this.owner.op.toString()}` : 'an unnamed input';
-    return `${what} (${this.type.describe()}, shape ${formatShape(shape)})`;
+    return `${this.label()} (${this.type.describe()}, shape ${formatShape(shape)})`;
+  }
+
+  private label(): string {
+    if (this.name) return `'${this.name}'`;
+    if (this.owner) return `the output of ${this.owner.op.toString()}`;
+    // Constants stay "an unnamed input" (the wording tests of conv2d's hints expect).
+    return this instanceof SharedVariable ? 'an unnamed shared variable' : 'an unnamed input';
   }
 
   /** " Created at file:line." or "". */
@@ -79,7 +84,7 @@ export class SharedVariable extends Variable {
 
   /** A copy of the value, or the stored array itself with `borrow: true` (later updates then show through it). */
   getValue(opts: { borrow?: boolean } = {}): NDArray {
-    return opts.borrow ? this.storage : this.storage.copy();
+    return opts?.borrow ? this.storage : this.storage.copy();
   }
 
   /**
@@ -97,7 +102,7 @@ export class SharedVariable extends Variable {
       this.storage = arr.astype(this.dtype);
       return;
     }
-    this.storage = opts.borrow ? arr : arr.copy();
+    this.storage = opts?.borrow ? arr : arr.copy();
   }
 
   /** Replaces the stored array as it is (the runtime uses it for updates that change shape). */

@@ -43,6 +43,7 @@ export class AdvancedIncSubtensor implements Op {
     const inner = innerShape.reduce((p, d) => p * d, 1);
     const yShape = [...new Array<number>(innerShape.length + 1 - y!.ndim).fill(1), ...y!.shape];
     const yd = y!.data;
+    const isBool = x!.dtype === 'bool';
     // y's element for (row r, inner j), honouring broadcast axes of size 1.
     const yStrides: number[] = [];
     let s = 1;
@@ -61,12 +62,13 @@ export class AdvancedIncSubtensor implements Op {
       for (let j = 0; j < inner; j++) {
         let yo = r * yStrides[0]!;
         for (let a = 0; a < innerShape.length; a++) yo += Math.floor(j / innerStrides[a]!) % innerShape[a]! * yStrides[a + 1]!;
-        o[base + j] = this.set ? yd[yo]! : o[base + j]! + yd[yo]!;
+        const v = this.set ? yd[yo]! : o[base + j]! + yd[yo]!;
+        o[base + j] = isBool ? (v !== 0 ? 1 : 0) : v;
       }
     }
   }
 
-  grad([x, y, ...idx]: readonly Variable[], _o: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
+  grad([_x, y, ...idx]: readonly Variable[], _o: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
     const gx = this.set ? advancedIncSubtensor(gz!, zerosLike(y!), idx, true) : gz!;
     const picked = advancedSubtensor(gz!, idx);
     let gy = sumTo(picked, padLeft(y!, picked.ndim));

@@ -2,7 +2,7 @@ import { isInteger } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
 import { apply1, type Op } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
-import type { Apply, Variable } from '../ir/variable.js';
+import { Constant, type Apply, type Variable } from '../ir/variable.js';
 import { IndexError, ShapeError, TypeMismatchError } from '../util/errors.js';
 import { advancedIncSubtensor } from './advanced-inc-subtensor.js';
 import { zerosLike } from './grad-helpers.js';
@@ -53,7 +53,10 @@ export class AdvancedSubtensor implements Op {
 export function checkAdvancedIndices(op: string, x: Variable, idx: readonly Variable[]): void {
   if (idx.length === 0 || idx.length > x.ndim) throw new TypeMismatchError(`${op}: needs 1..${x.ndim} int vectors to index ${x.describe()}; got ${idx.length}`);
   for (const v of idx) {
-    if (v.ndim !== 1 || !isInteger(v.dtype)) throw new TypeMismatchError(`${op}: indices must be int vectors; got ${v.describe()} indexing ${x.describe()}`);
+    if (v.ndim !== 1 || !isInteger(v.dtype) || v.dtype === 'bool') {
+      const mask = v.dtype === 'bool' ? ' (boolean masks are not supported: index with the positions instead)' : '';
+      throw new TypeMismatchError(`${op}: indices must be int vectors; got ${v.describe()} indexing ${x.describe()}${mask}`);
+    }
   }
 }
 
@@ -79,7 +82,11 @@ export function flatOffset(x: NDArray, idx: readonly NDArray[], r: number, node:
     const n = x.shape[a]!;
     const i = raw < 0 ? raw + n : raw;
     if (i < 0 || i >= n) {
-      throw new IndexError(`${node.op.name}: index ${raw} is out of bounds for axis ${a} of ${node.inputs[0]!.describeWithShape(x.shape)} (at position ${r} of the index vector).${node.outputs[0]!.createdAt()}`);
+      const iv = node.inputs[node.inputs.length - idx.length + a]!;
+      const pos = v.shape[0] === 1 ? 0 : r;
+      throw new IndexError(
+        `${node.op.name}: index ${raw} is out of bounds for axis ${a} of ${node.inputs[0]!.describeWithShape(x.shape)}, of size ${n} (element ${pos} of ${iv instanceof Constant ? `the index list [${Array.from(v.data.slice(0, 8)).join(', ')}${v.size > 8 ? ', …' : ''}]` : `the index vector ${iv.describeWithShape(v.shape)}`}).${node.outputs[0]!.createdAt()}`,
+      );
     }
     off += i * x.strides[a]!;
   }

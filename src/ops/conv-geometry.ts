@@ -9,6 +9,7 @@ import type { Variable } from '../ir/variable.js';
 import { Constant } from '../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../util/errors.js';
 import { formatShape } from '../util/shape.js';
+import { atCallSite, describeValue, showValue } from '../ir/validate.js';
 
 /** 'valid' (no padding), 'full' (f - 1), 'half' (floor(f / 2)), or explicit zero padding [rows, cols]. */
 export type BorderMode = 'valid' | 'full' | 'half' | readonly [number, number];
@@ -42,6 +43,9 @@ const isNonNegInt = (v: unknown): v is number => typeof v === 'number' && Number
 
 /** Validates and normalises user options; an integer or (0, 0) border mode becomes a pair or 'valid', as in Theano. */
 export function normalizeConvOptions(opts: ConvOptions = {}): ConvParams {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeMismatchError(`conv2d: options must be an object such as { borderMode: 'valid', subsample: [1, 1] }; got ${describeValue(opts)}.${atCallSite()}`);
+  }
   const bm = opts.borderMode ?? 'valid';
   let borderMode: BorderMode;
   if (bm === 'valid' || bm === 'full' || bm === 'half') borderMode = bm;
@@ -49,17 +53,17 @@ export function normalizeConvOptions(opts: ConvOptions = {}): ConvParams {
   else if (Array.isArray(bm) && bm.length === 2 && bm.every(isNonNegInt)) borderMode = [bm[0]!, bm[1]!];
   else {
     throw new TypeMismatchError(
-      `conv2d: borderMode must be 'valid', 'full', 'half', a non-negative integer or a pair of them [rows, cols]; got ${JSON.stringify(bm)}`,
+      `conv2d: borderMode must be 'valid', 'full', 'half', a non-negative integer or a pair of them [rows, cols]; got ${showValue(bm)}.${atCallSite()}`,
     );
   }
   if (typeof borderMode !== 'string' && borderMode[0] === 0 && borderMode[1] === 0) borderMode = 'valid';
 
   const ss = opts.subsample ?? [1, 1];
   if (!Array.isArray(ss) || ss.length !== 2 || !ss.every((s) => isNonNegInt(s) && s > 0)) {
-    throw new TypeMismatchError(`conv2d: subsample must be a pair of positive integers [rows, cols]; got ${JSON.stringify(ss)}`);
+    throw new TypeMismatchError(`conv2d: subsample must be a pair of positive integers [rows, cols]; got ${showValue(ss)}.${atCallSite()}`);
   }
   const filterFlip = opts.filterFlip ?? true;
-  if (typeof filterFlip !== 'boolean') throw new TypeMismatchError(`conv2d: filterFlip must be true or false; got ${JSON.stringify(filterFlip)}`);
+  if (typeof filterFlip !== 'boolean') throw new TypeMismatchError(`conv2d: filterFlip must be true or false; got ${showValue(filterFlip)}.${atCallSite()}`);
   return {
     borderMode,
     subsample: [ss[0]!, ss[1]!],
@@ -72,7 +76,7 @@ export function normalizeConvOptions(opts: ConvOptions = {}): ConvParams {
 function normalizeHint(hint: ShapeHint | null | undefined, what: string): ShapeHint | null {
   if (hint === undefined || hint === null) return null;
   if (!Array.isArray(hint) || hint.length !== 4 || !hint.every((d) => d === null || isNonNegInt(d))) {
-    throw new TypeMismatchError(`conv2d: ${what} must have four entries, each a non-negative integer or null; got ${JSON.stringify(hint)}`);
+    throw new TypeMismatchError(`conv2d: ${what} must have four entries, each a non-negative integer or null; got ${showValue(hint)}.${atCallSite()}`);
   }
   return hint.every((d) => d === null) ? null : Object.freeze(hint.slice());
 }

@@ -4,6 +4,7 @@ import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../util/errors.js';
 import { formatShape } from '../util/shape.js';
+import { atCallSite, describeValue } from '../ir/validate.js';
 import { sum } from './sum.js';
 
 export type Pattern = readonly (number | 'x')[];
@@ -100,6 +101,10 @@ function isIdentity(pattern: Pattern, ndim: number): boolean {
 }
 
 export function dimshuffle(x: Variable, pattern: Pattern): Variable {
+  if (!Array.isArray(pattern) || !pattern.every((p: unknown) => p === 'x' || (typeof p === 'number' && Number.isInteger(p)))) {
+    const shown = Array.isArray(pattern) ? `(${pattern.map((p: unknown) => (p === 'x' || typeof p === 'number' ? String(p) : describeValue(p))).join(', ')})` : describeValue(pattern);
+    throw new TypeMismatchError(`dimshuffle: pattern ${shown} is not valid for ${x.describe()}: its entries must be axis numbers 0..${x.ndim - 1} or 'x'.${atCallSite()}`);
+  }
   if (isIdentity(pattern, x.ndim)) return x;
   return apply1(new DimShuffle(pattern), [x]);
 }

@@ -58,10 +58,13 @@ export class IncSubtensor implements Op {
     }
     const yd = y!.data;
     const set = this.set;
+    const isBool = x!.dtype === 'bool';
     const idx = new Array<number>(region.length).fill(0);
     let yOff = 0;
     forEachInRegion(x!, ranges, (off) => {
-      o[off] = set ? yd[yOff]! : o[off]! + yd[yOff]!;
+      const v = set ? yd[yOff]! : o[off]! + yd[yOff]!;
+      // A bool tensor stays 0/1 (NumPy: True + True is True); other dtypes convert as their arrays store.
+      o[off] = isBool ? (v !== 0 ? 1 : 0) : v;
       for (let a = region.length - 1; a >= 0; a--) {
         idx[a]!++;
         yOff += yStrides[a]!;
@@ -72,7 +75,7 @@ export class IncSubtensor implements Op {
     });
   }
 
-  grad([x, y, ...scalars]: readonly Variable[], _o: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
+  grad([_x, y, ...scalars]: readonly Variable[], _o: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
     const gx = this.set ? incSubtensor(gz!, zerosLike(y!), this.entries, scalars, true) : gz!;
     const region = subtensor(gz!, this.entries, scalars);
     const gy = sumTo(region, padLeft(y!, region.ndim));

@@ -53,13 +53,17 @@ export function resolveRanges(entries: readonly IndexEntry[], shape: readonly nu
       const i = raw < 0 ? raw + n : raw;
       if (i < 0 || i >= n) {
         const x = node.inputs[xPos]!;
-        throw new IndexError(`subtensor: index ${raw} is out of bounds for axis ${axis} of ${x.describeWithShape(shape)}.${node.outputs[0]!.createdAt()}`);
+        throw new IndexError(`${node.op.name}: index ${raw} is out of bounds for axis ${axis} of ${x.describeWithShape(shape)}, of size ${n}.${node.outputs[0]!.createdAt()}`);
       }
       return void ranges.push({ start: i, step: 1, count: 1, keep: false });
     }
     const start = e.start ? next() : null;
     const stop = e.stop ? next() : null;
     const step = e.step ? next() : null;
+    if (step === 0) {
+      const x = node.inputs[xPos]!;
+      throw new IndexError(`${node.op.name}: slice step cannot be zero (axis ${axis} of ${x.describeWithShape(shape)}).${node.outputs[0]!.createdAt()}`);
+    }
     ranges.push({ ...sliceRange(n, start, stop, step), keep: true });
   });
   return ranges;

@@ -8,6 +8,7 @@ import type { NDArray } from '../ir/ndarray.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError, TypeMismatchError } from '../util/errors.js';
 import { formatShape } from '../util/shape.js';
+import { atCallSite, describeValue, showValue } from '../ir/validate.js';
 
 export type PoolMode = 'max' | 'sum' | 'averageIncPad' | 'averageExcPad' | 'l2';
 export const POOL_MODES: readonly PoolMode[] = ['max', 'sum', 'averageIncPad', 'averageExcPad', 'l2'];
@@ -40,9 +41,14 @@ export interface PoolParams {
 
 /** Applies the defaults (ws (2, 2), stride = ws, pad (0, 0), ignoreBorder true, mode 'max'). */
 export function resolvePoolOptions(opts: Pool2dOptions = {}): PoolParams {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
+    throw new TypeMismatchError(`maxPool2d: options must be an object such as { ws: [2, 2] }; got ${describeValue(opts)}.${atCallSite()}`);
+  }
   const pair = (v: number | readonly number[] | undefined, dflt: readonly [number, number]): readonly [number, number] => {
     if (v === undefined) return dflt;
     if (typeof v === 'number') return [v, v];
+    // Anything else is reported by checkPoolParams, which names the input.
+    if (!Array.isArray(v)) return v as unknown as readonly [number, number];
     // A copy (the user may reuse the array); a length other than 2 is reported by checkPoolParams.
     return [...v] as unknown as readonly [number, number];
   };
@@ -56,22 +62,22 @@ export function resolvePoolOptions(opts: Pool2dOptions = {}): PoolParams {
   };
 }
 
-const fmtPair = (p: readonly number[]): string => `(${p.join(', ')})`;
+const fmtPair = (p: readonly number[]): string => (Array.isArray(p) && p.every((d) => typeof d === 'number') ? `(${p.join(', ')})` : showValue(p));
 
 /** Throws when the options cannot work, whatever the input's sizes; `x` is named in the message. */
 export function checkPoolParams(p: PoolParams, x: Variable): void {
   const who = `input ${x.describe()}`;
   if (!(POOL_MODES as readonly string[]).includes(p.mode)) {
-    const hint = THEANO_SPELLINGS[p.mode] ? ` (Theano's '${p.mode}' is '${THEANO_SPELLINGS[p.mode]}' here)` : '';
+    const hint = typeof p.mode === 'string' && Object.hasOwn(THEANO_SPELLINGS, p.mode) ? ` (Theano's '${p.mode}' is '${THEANO_SPELLINGS[p.mode]}' here)` : '';
     throw new TypeMismatchError(
-      `maxPool2d: unknown mode '${p.mode}'${hint}; valid modes are ${POOL_MODES.map((m) => `'${m}'`).join(', ')}: ${who}`,
+      `maxPool2d: unknown mode ${typeof p.mode === 'string' ? `'${p.mode}'` : showValue(p.mode)}${hint}; valid modes are ${POOL_MODES.map((m) => `'${m}'`).join(', ')}: ${who}`,
     );
   }
-  const isInts = (v: readonly number[], min: number): boolean => v.length === 2 && v.every((d) => Number.isInteger(d) && d >= min);
+  const isInts = (v: readonly number[], min: number): boolean => Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d) && d >= min);
   if (!isInts(p.ws, 1)) throw new TypeMismatchError(`maxPool2d: ws must be two positive integers; got ${fmtPair(p.ws)}: ${who}`);
   if (!isInts(p.stride, 1)) throw new TypeMismatchError(`maxPool2d: stride must be two positive integers; got ${fmtPair(p.stride)}: ${who}`);
   if (!isInts(p.pad, 0)) throw new TypeMismatchError(`maxPool2d: pad must be two non-negative integers; got ${fmtPair(p.pad)}: ${who}`);
-  if (typeof p.ignoreBorder !== 'boolean') throw new TypeMismatchError(`maxPool2d: ignoreBorder must be true or false; got ${String(p.ignoreBorder)}: ${who}`);
+  if (typeof p.ignoreBorder !== 'boolean') throw new TypeMismatchError(`maxPool2d: ignoreBorder must be true or false; got ${showValue(p.ignoreBorder)}: ${who}`);
   if ((p.pad[0] !== 0 || p.pad[1] !== 0) && !p.ignoreBorder) {
     throw new ShapeError(`maxPool2d: padding works only with ignoreBorder true (as in Theano); got pad ${fmtPair(p.pad)} with ignoreBorder false: ${who}`);
   }
@@ -110,7 +116,7 @@ export function inferPooledShape(x: Variable, p: PoolParams): (number | null)[] 
   const s = x.type.shape;
   const h = s[s.length - 2]!;
   const w = s[s.length - 1]!;
-  let tail: (number | null)[] = [null, null];
+  let tail: (number | null)[];
   if (h !== null && w !== null) {
     const r = pooledShape(h, w, p);
     if (typeof r === 'string') throw new ShapeError(`maxPool2d: ${r}: input ${x.describe()}`);

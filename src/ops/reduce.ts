@@ -4,6 +4,7 @@ import { opToString, type Op } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { TypeMismatchError } from '../util/errors.js';
+import { atCallSite, describeValue } from '../ir/validate.js';
 import { dimshuffle } from './dimshuffle.js';
 
 /** `axis` as users give it: one axis, several, or null/undefined for all. */
@@ -12,14 +13,18 @@ export type AxisArg = number | readonly number[] | null | undefined;
 /** Sorted, non-negative, distinct axes; errors name the op and the variable. */
 export function normalizeAxes(op: string, x: Variable, axis: AxisArg): number[] {
   if (axis === null || axis === undefined) return Array.from({ length: x.ndim }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : [...axis];
-  const out = list.map((a) => (a < 0 ? a + x.ndim : a));
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new TypeMismatchError(`${op}: axis must be an integer, an array of integers, or null for all axes; got ${describeValue(axis)} for ${x.describe()}.${atCallSite()}`);
+  }
+  const list: unknown[] = typeof axis === 'number' ? [axis] : [...axis];
+  const out = list.map((a) => (typeof a === 'number' && a < 0 ? a + x.ndim : a));
   out.forEach((a, i) => {
-    if (!Number.isInteger(a) || a < 0 || a >= x.ndim) {
-      throw new TypeMismatchError(`${op}: axis ${list[i]} is out of range for ${x.describe()}`);
+    if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= x.ndim) {
+      const range = x.ndim ? `; valid axes are ${-x.ndim}..${x.ndim - 1}` : ' (it has no axes)';
+      throw new TypeMismatchError(`${op}: axis ${typeof list[i] === 'number' ? list[i] : describeValue(list[i])} is out of range for ${x.describe()}${range}.${atCallSite()}`);
     }
   });
-  return [...new Set(out)].sort((a, b) => a - b);
+  return [...new Set(out as number[])].sort((a, b) => a - b);
 }
 
 /** A reduction over `axes`; subclasses give the combining loop, dtype and gradient. */

@@ -2,7 +2,8 @@ import { isInteger } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
 import { apply1, opToString, type Op } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
-import { Constant, type Apply, type Variable } from '../ir/variable.js';
+import { Constant, Variable, type Apply } from '../ir/variable.js';
+import { atCallSite, describeValue, MAX_ELEMENTS, MAX_RANK } from '../ir/validate.js';
 import { constant } from '../ir/constant.js';
 import { ShapeError, TypeMismatchError } from '../util/errors.js';
 import { formatShape, sizeOf } from '../util/shape.js';
@@ -71,13 +72,23 @@ export class Reshape implements Op {
 
 /** Shape entries: numbers become int32 constants. */
 export function reshape(x: Variable, shape: readonly (number | Variable)[]): Variable {
-  const dims = shape.map((d) => (typeof d === 'number' ? constant(d, 'int32') : d));
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) {
+    throw new TypeMismatchError(`reshape: the new shape must be an array of at most ${MAX_RANK} sizes (numbers or int scalars); got ${describeValue(shape)} for ${x.describe()}.${atCallSite()}`);
+  }
+  const dims = shape.map((d: unknown, i) => {
+    if (d instanceof Variable) return d;
+    if (typeof d === 'number' && Number.isInteger(d) && d >= -1 && d <= MAX_ELEMENTS) return constant(d, 'int32');
+    const what = typeof d === 'number' ? String(d) : describeValue(d);
+    throw new ShapeError(`reshape: entry ${i} of the new shape is ${what}; each must be a non-negative integer, -1 (inferred) or an int scalar variable, for ${x.describe()}.${atCallSite()}`);
+  });
   return apply1(new Reshape(dims.length), [x, ...dims]);
 }
 
 /** Keeps the first ndim-1 axes and collapses the rest (Theano's flatten(ndim)). */
 export function flatten(x: Variable, ndim = 1): Variable {
-  if (ndim < 1 || ndim > Math.max(x.ndim, 1)) throw new TypeMismatchError(`flatten: ndim must be in 1..${x.ndim}; got ${ndim} for ${x.describe()}`);
+  if (typeof ndim !== 'number' || !Number.isInteger(ndim) || ndim < 1 || ndim > Math.max(x.ndim, 1)) {
+    throw new TypeMismatchError(`flatten: ndim must be an integer in 1..${Math.max(x.ndim, 1)}; got ${describeValue(ndim)} for ${x.describe()}.${atCallSite()}`);
+  }
   const lead = Array.from({ length: ndim - 1 }, (_, a) => shapeOf(x, a));
   return reshape(x, [...lead, -1]);
 }

@@ -4,6 +4,7 @@ import { constant } from '../ir/constant.js';
 import { TensorType } from '../ir/type.js';
 import type { Variable } from '../ir/variable.js';
 import { TypeMismatchError } from '../util/errors.js';
+import { atCallSite, describeValue } from '../ir/validate.js';
 
 /** `x.shape(i)`: the run-time size of axis i, an int32 scalar (a constant when the size is static). */
 export class ShapeI implements Op {
@@ -40,6 +41,10 @@ export class ShapeI implements Op {
 }
 
 export function shapeOf(x: Variable, axis: number): Variable {
+  if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -x.ndim || axis >= x.ndim) {
+    const range = x.ndim ? `; valid axes are ${-x.ndim}..${x.ndim - 1}` : ' (it has no axes)';
+    throw new TypeMismatchError(`shape: axis ${typeof axis === 'number' ? axis : describeValue(axis)} is out of range for ${x.describe()}${range}.${atCallSite()}`);
+  }
   const a = axis < 0 ? axis + x.ndim : axis;
   const known = x.type.shape[a];
   if (known !== null && known !== undefined) return constant(known, 'int32');

@@ -1,19 +1,35 @@
 import type { DType } from '../ir/dtype.js';
 import { TensorType } from '../ir/type.js';
 import { Variable } from '../ir/variable.js';
+import { checkDType, checkRank, checkStaticShape, describeValue } from '../ir/validate.js';
 import { config } from '../util/config.js';
+import { DTypeError } from '../util/errors.js';
 
 /** A free symbolic input of the given dtype and rank (or static shape, `null` for unknown sizes). */
 export function tensor(dtype: DType, shapeOrRank: number | readonly (number | null)[], name?: string): Variable {
-  const shape = typeof shapeOrRank === 'number' ? new Array<null>(shapeOrRank).fill(null) : shapeOrRank;
-  return new Variable(new TensorType(dtype, shape), null, 0, name);
+  return makeTensor('T.tensor', dtype, shapeOrRank, name);
+}
+
+function makeTensor(fn: string, dtype: DType, shapeOrRank: number | readonly (number | null)[], name?: string): Variable {
+  const where = `${fn}${typeof name === 'string' ? ` '${name}'` : ''}`;
+  checkDType(dtype, where);
+  const shape = typeof shapeOrRank === 'number' ? new Array<null>(checkRank(shapeOrRank, where)).fill(null) : checkStaticShape(shapeOrRank, where);
+  return new Variable(new TensorType(dtype, shape), null, 0, checkName(name, where));
+}
+
+/** A variable's name: a string or nothing. */
+export function checkName(name: unknown, where: string): string | undefined {
+  if (name === undefined || typeof name === 'string') return name;
+  throw new DTypeError(`${where}: a name must be a string; got ${describeValue(name)}`);
 }
 
 type Maker = (name?: string, dtype?: DType) => Variable;
+const RANK_NAMES = ['scalar', 'vector', 'matrix', 'tensor3', 'tensor4'];
+const PREFIX: Partial<Record<DType, string>> = { int32: 'i', float32: 'f', float64: 'd', uint8: 'b' };
 const ofRank =
   (rank: number, fixed?: DType): Maker =>
   (name, dtype) =>
-    tensor(fixed ?? dtype ?? config.floatX, rank, name);
+    makeTensor(`T.${fixed ? PREFIX[fixed] : ''}${RANK_NAMES[rank]}`, fixed ?? dtype ?? config.floatX, rank, name);
 
 export const scalar = ofRank(0);
 export const vector = ofRank(1);

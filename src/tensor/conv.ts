@@ -27,6 +27,6 @@ export interface Conv2dOptions {
 export function conv2d(input: TensorLike, filters: TensorLike, opts: Conv2dOptions = {}): Variable {
   const params = normalizeConvOptions(opts);
   // Arrays and numbers take the other operand's float dtype (asTensors), as elsewhere in T.
-  const [x, w] = asTensors([input, filters]);
+  const [x, w] = asTensors([input, filters], 'T.nnet.conv2d');
   return conv2dOp(x!, w!, params);
 }

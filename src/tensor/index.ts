@@ -4,7 +4,6 @@ import type { Variable } from '../ir/variable.js';
 import { dimshuffle as dimshuffleOp, type Pattern } from '../ops/dimshuffle.js';
 import { flatten as flattenOp, reshape as reshapeOp } from '../ops/reshape.js';
 import { shapeOf } from '../ops/shape.js';
-import { grad as gradPass, type GradOptions } from '../passes/grad.js';
 import { asTensor, type TensorLike } from './as-tensor.js';
 import * as nnetFns from './nnet.js';
 import { conv2d } from './conv.js';
@@ -18,29 +17,21 @@ export { asTensor, type TensorLike } from './as-tensor.js';
 /** `T.constant(value, dtype?, name?)`: a number or an NDArray as a constant of the graph. */
 export { constant } from '../ir/constant.js';
 export { RandomStreams } from './random-streams.js';
-/** `T.jacobian`, `T.hessian`, `T.Lop`, `T.Rop` (Theano has them in theano.tensor too). */
-export { jacobian, hessian } from '../passes/jacobian.js';
-export { Lop, Rop } from '../passes/lop-rop.js';
+/** `T.grad`, `T.jacobian`, `T.hessian`, `T.Lop`, `T.Rop` (Theano has them in theano.tensor too), with their arguments checked. */
+export { grad, jacobian, hessian, Lop, Rop } from './grad-args.js';
 
 export function reshape(x: TensorLike, shape: readonly (number | Variable)[]): Variable {
-  return reshapeOp(asTensor(x), shape);
+  return reshapeOp(asTensor(x, 'T.reshape'), shape);
 }
 export function flatten(x: TensorLike, ndim = 1): Variable {
-  return flattenOp(asTensor(x), ndim);
+  return flattenOp(asTensor(x, 'T.flatten'), ndim);
 }
 export function dimshuffle(x: TensorLike, ...pattern: (number | 'x')[]): Variable {
-  return dimshuffleOp(asTensor(x), pattern as Pattern);
+  return dimshuffleOp(asTensor(x, 'T.dimshuffle'), pattern as Pattern);
 }
 /** `T.shape(x, i)`: the symbolic size of axis i. */
-export function shape(x: Variable, i: number): Variable {
-  return shapeOf(x, i);
-}
-
-/** `T.grad(cost, wrt, { disconnectedInputs, knownGrads, considerConstant })`; `wrt` a variable or an array (same form back). */
-export function grad(cost: Variable, wrt: Variable, opts?: GradOptions): Variable;
-export function grad(cost: Variable, wrt: readonly Variable[], opts?: GradOptions): Variable[];
-export function grad(cost: Variable, wrt: Variable | readonly Variable[], opts?: GradOptions): Variable | Variable[] {
-  return gradPass(cost, wrt as Variable[], opts);
+export function shape(x: TensorLike, i: number): Variable {
+  return shapeOf(asTensor(x, 'T.shape'), i);
 }
 
 export const nnet = { ...nnetFns, conv2d };

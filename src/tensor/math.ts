@@ -28,67 +28,68 @@ import { argmax as argmaxOp } from '../ops/argmax.js';
 import { dot as dotOp, outer as outerOp } from '../ops/dot.js';
 import type { AxisArg } from '../ops/reduce.js';
 import { asTensor, asTensors, type TensorLike } from './as-tensor.js';
+import { checkDType } from '../ir/validate.js';
 
 const unary =
-  (f: (x: Variable) => Variable) =>
+  (f: (x: Variable) => Variable, name: string) =>
   (x: TensorLike): Variable =>
-    f(asTensor(x));
+    f(asTensor(x, `T.${name}`));
 const binary =
-  (f: (x: Variable, y: Variable) => Variable) =>
+  (f: (x: Variable, y: Variable) => Variable, name: string) =>
   (x: TensorLike, y: TensorLike): Variable => {
-    const [a, b] = asTensors([x, y]);
+    const [a, b] = asTensors([x, y], `T.${name}`);
     return f(a!, b!);
   };
 
-export const add = binary(addOp);
-export const sub = binary(subOp);
-export const mul = binary(mulOp);
+export const add = binary(addOp, 'add');
+export const sub = binary(subOp, 'sub');
+export const mul = binary(mulOp, 'mul');
 /** True division (`/` in Python 3 / Theano's true_div). */
-export const div = binary(divOp);
+export const div = binary(divOp, 'div');
 export const trueDiv = div;
-export const pow = binary(powOp);
-export const maximum = binary(maximumOp);
-export const minimum = binary(minimumOp);
-export const eq = binary(cmp.eq);
-export const neq = binary(cmp.neq);
-export const lt = binary(cmp.lt);
-export const gt = binary(cmp.gt);
-export const le = binary(cmp.le);
-export const ge = binary(cmp.ge);
+export const pow = binary(powOp, 'pow');
+export const maximum = binary(maximumOp, 'maximum');
+export const minimum = binary(minimumOp, 'minimum');
+export const eq = binary(cmp.eq, 'eq');
+export const neq = binary(cmp.neq, 'neq');
+export const lt = binary(cmp.lt, 'lt');
+export const gt = binary(cmp.gt, 'gt');
+export const le = binary(cmp.le, 'le');
+export const ge = binary(cmp.ge, 'ge');
 
-export const neg = unary(negOp);
-export const exp = unary(expOp);
+export const neg = unary(negOp, 'neg');
+export const exp = unary(expOp, 'exp');
 /** `log`; of a softmax it builds the stable logSoftmax at once, so gradients taken before compiling are stable too. */
 export const log = (x: TensorLike): Variable => {
-  const v = asTensor(x);
+  const v = asTensor(x, 'T.log');
   return v.owner?.op.name === 'softmax' ? logSoftmaxOp(v.owner.inputs[0]!) : logOp(v);
 };
-export const log1p = unary(log1pOp);
-export const sqrt = unary(sqrtOp);
-export const sqr = unary(sqrOp);
-export const abs = unary(absOp);
-export const sgn = unary(sgnOp);
-export const tanh = unary(tanhOp);
+export const log1p = unary(log1pOp, 'log1p');
+export const sqrt = unary(sqrtOp, 'sqrt');
+export const sqr = unary(sqrOp, 'sqr');
+export const abs = unary(absOp, 'abs');
+export const sgn = unary(sgnOp, 'sgn');
+export const tanh = unary(tanhOp, 'tanh');
 
 /** `switch(cond, a, b)`: elementwise choice. */
 export function switch_(cond: TensorLike, a: TensorLike, b: TensorLike): Variable {
-  const [c, x, y] = asTensors([cond, a, b]);
+  const [c, x, y] = asTensors([cond, a, b], 'T.switch');
   return switchOf(c!, x!, y!);
 }
 
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Variable {
-  const [a, l, h] = asTensors([x, lo, hi]);
+  const [a, l, h] = asTensors([x, lo, hi], 'T.clip');
   return clipOp(a!, l!, h!);
 }
 
 export function cast(x: TensorLike, dtype: DType): Variable {
-  return castOp(asTensor(x), dtype);
+  return castOp(asTensor(x, 'T.cast'), checkDType(dtype, 'T.cast'));
 }
 
-export const sum = (x: TensorLike, axis?: AxisArg): Variable => sumOp(asTensor(x), axis);
-export const mean = (x: TensorLike, axis?: AxisArg): Variable => meanOp(asTensor(x), axis);
-export const max = (x: TensorLike, axis?: AxisArg): Variable => maxOp(asTensor(x), axis);
-export const min = (x: TensorLike, axis?: AxisArg): Variable => minOp(asTensor(x), axis);
-export const argmax = (x: TensorLike, axis?: AxisArg): Variable => argmaxOp(asTensor(x), axis);
-export const dot = binary(dotOp);
-export const outer = binary(outerOp);
+export const sum = (x: TensorLike, axis?: AxisArg): Variable => sumOp(asTensor(x, 'T.sum'), axis);
+export const mean = (x: TensorLike, axis?: AxisArg): Variable => meanOp(asTensor(x, 'T.mean'), axis);
+export const max = (x: TensorLike, axis?: AxisArg): Variable => maxOp(asTensor(x, 'T.max'), axis);
+export const min = (x: TensorLike, axis?: AxisArg): Variable => minOp(asTensor(x, 'T.min'), axis);
+export const argmax = (x: TensorLike, axis?: AxisArg): Variable => argmaxOp(asTensor(x, 'T.argmax'), axis);
+export const dot = binary(dotOp, 'dot');
+export const outer = binary(outerOp, 'outer');

@@ -22,7 +22,7 @@ export type { Pool2dOptions, PoolMode };
  * over overlapping windows, as in Theano.
  */
 export function maxPool2d(input: TensorLike, opts: Pool2dOptions = {}): Variable {
-  return pool2dOp(asTensor(input), resolvePoolOptions(opts));
+  return pool2dOp(asTensor(input, 'T.signal.maxPool2d'), resolvePoolOptions(opts));
 }
 
 /** Alias of maxPool2d (Theano's name, `pool_2d`): the mode option chooses the reduction. */
