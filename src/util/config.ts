@@ -10,14 +10,17 @@ export interface Config {
   debug: number;
   /** The most memory, in MiB, that one compiled function's buffers may take for one shape signature. */
   memoryLimit: number;
+  /** 'auto': float32 matrix products run as WebAssembly SIMD kernels where the engine has them; 'off': plain JS. */
+  wasm: 'auto' | 'off';
 }
 
-const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0, memoryLimit: 4096 };
+const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0, memoryLimit: 4096, wasm: 'auto' };
 
 const allowed: { [K in keyof Config]?: readonly string[] } = {
   floatX: ['float32', 'float64'],
   device: ['cpu', 'gpu'],
   mode: ['FAST_RUN', 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'],
+  wasm: ['auto', 'off'],
 };
 
 /** Parses a TSANO_FLAGS string; unknown keys or values are errors that list what is accepted. */

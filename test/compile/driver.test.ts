@@ -20,8 +20,8 @@ describe('the generated driver', () => {
     }
     const src = f.driverSource()!;
     expect(src).toMatch(/^function drive\(v\) \{/);
-    expect(src).toMatch(/ops\[\d+\]\.perform\(i, o, nodes\[\d+\]\)/);
-    expect(src.match(/\.perform\(/g)).toHaveLength(f.kernels().length);
+    expect(src).toMatch(/run\[\d+\]\(i, o, nodes\[\d+\]\)/);
+    expect(src.match(/run\[\d+\]\(/g)).toHaveLength(f.kernels().length);
   });
 
   it('handles shapes that change with values inside a signature (the last, smaller mini-batch) and new signatures', () => {

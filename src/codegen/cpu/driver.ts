@@ -6,6 +6,7 @@ import { sameShape } from '../../util/shape.js';
 /** What the driver needs to know of one step of the schedule. */
 export interface DriverStep {
   node: Apply;
+  perform: (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
   inputSlots: readonly number[];
   outputSlots: readonly number[];
   overwrites?: number;
@@ -34,7 +35,7 @@ export function buildDriver(steps: readonly DriverStep[], outputSlots: readonly 
       const dtypeOk = st.overwrites === undefined ? '' : ` || x.dtype !== '${st.node.outputs[j]!.dtype}'`;
       lines.push(`  x = ${current}; if (x === undefined${dtypeOk} || !same(x.shape, sh[${j}])) x = fresh(${k}, ${j}, sh[${j}]); o[${j}] = x;`);
     });
-    lines.push(`  ops[${k}].perform(i, o, nodes[${k}]);`);
+    lines.push(`  run[${k}](i, o, nodes[${k}]);`);
     lines.push(`  ${st.outputSlots.map((s, j) => `v[${s}] = o[${j}];`).join(' ')}`);
   });
   lines.push('} catch (e) {', '  throw fail(e, k, I[k]);', '}', `return [${outputSlots.map((s) => `v[${s}]`).join(', ')}];`);
@@ -43,6 +44,7 @@ export function buildDriver(steps: readonly DriverStep[], outputSlots: readonly 
   const nodes = steps.map((st) => st.node);
   const I = steps.map((st) => new Array<NDArray | undefined>(st.inputSlots.length));
   const O = steps.map((st) => new Array<NDArray | undefined>(st.outputSlots.length));
-  const make = new Function('ops', 'nodes', 'I', 'O', 'same', 'fresh', 'fail', `return function drive(v) {\n${source}\n};`);
-  return { run: make(ops, nodes, I, O, sameShape, fresh, fail) as Driver, source: `function drive(v) {\n${source}\n}` };
+  const run = steps.map((st) => st.perform);
+  const make = new Function('ops', 'run', 'nodes', 'I', 'O', 'same', 'fresh', 'fail', `return function drive(v) {\n${source}\n};`);
+  return { run: make(ops, run, nodes, I, O, sameShape, fresh, fail) as Driver, source: `function drive(v) {\n${source}\n}` };
 }

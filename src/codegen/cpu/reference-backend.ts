@@ -9,6 +9,7 @@ import { config } from '../../util/config.js';
 import { CompileError } from '../../util/errors.js';
 import { bytesPer, checkFinite, checkLeafFinite, kernelFailure, mib } from './guards.js';
 import { buildDriver, type Driver } from './driver.js';
+import { wasmPerformFor, WASM_GEMM_SOURCE, type Perform } from './wasm-kernels.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 import { Gemm } from '../../ops/gemm.js';
@@ -28,6 +29,9 @@ interface Step {
   node: Apply;
   inputSlots: number[];
   outputSlots: number[];
+  /** The kernel that runs the node: a WebAssembly one where there is one, else the op's reference implementation. */
+  perform: Perform;
+  wasm: boolean;
   /** The slot of a shared variable this step's (single) output overwrites in place: its update. */
   overwrites?: number;
 }
@@ -65,7 +69,8 @@ class ReferenceExecutable implements Executable {
       return s;
     };
     for (const node of fg.toposort()) {
-      this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot) });
+      const wasm = wasmPerformFor(node);
+      this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot), perform: wasm ?? ((i, o, n) => node.op.perform(i, o, n)), wasm: !!wasm });
     }
     this.outputSlots = fg.outputs.map(slot);
     this.lastUse = new Array<number>(this.slotOf.size).fill(-1);
@@ -142,7 +147,7 @@ class ReferenceExecutable implements Executable {
         return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
       });
       try {
-        step.node.op.perform(inputs, outputs, step.node);
+        step.perform(inputs, outputs, step.node);
       } catch (e) {
         throw kernelFailure(e, step.node, inputs);
       }
@@ -219,12 +224,12 @@ class ReferenceExecutable implements Executable {
 
   kernels(): KernelInfo[] {
     const leafOf = (slot: number) => this.leaves[this.leafSlots.indexOf(slot)]!;
-    return this.steps.map(({ node, overwrites }) => ({
+    return this.steps.map(({ node, overwrites, wasm }) => ({
       name: node.op.toString(),
-      backend: 'cpu',
+      backend: wasm ? 'cpu-wasm' : 'cpu',
       ops: node.op.userOps?.(node) ?? [node.op.toString()],
       // Generated kernels show the source that runs; other ops run their reference implementation.
-      source: node.op.kernelSource?.(node) ?? node.op.perform.toString(),
+      source: wasm ? WASM_GEMM_SOURCE : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
       ...(overwrites === undefined ? {} : { overwrites: leafOf(overwrites).name ?? '<unnamed shared>' }),
     }));
   }
