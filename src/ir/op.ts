@@ -20,8 +20,11 @@ export interface Op {
   inferTypes(inputs: readonly Variable[]): TensorType[];
   /** Output shapes at run time (some ops read the values of small int inputs, e.g. reshape, arange). */
   outputShapes(inputs: readonly NDArray[], node: Apply): number[][];
-  /** The reference implementation: fills the preallocated `outputs` (never aliases an input). */
-  perform(inputs: readonly NDArray[], outputs: NDArray[], node: Apply): void;
+  /**
+   * The reference implementation: fills the preallocated `outputs` (never aliases an input). A backend may lend
+   * faster inner kernels through `ctx` (ops that use them fall back to their own).
+   */
+  perform(inputs: readonly NDArray[], outputs: NDArray[], node: Apply, ctx?: PerformContext): void;
   /**
    * Gradient of the cost with respect to each input, given gradients of the outputs (zeros are filled in
    * for outputs the cost does not use). `null` means no gradient flows to that input (disconnected).
@@ -35,6 +38,18 @@ export interface Op {
   pp?(args: string[]): string;
   /** `sum{axis=1}` */
   toString(): string;
+}
+
+/** C[cOff + i·ldc + j] += Σ_k A[aOff + i·K + k] · B[bOff + j·K + k]: the GEMM the convolutions are built on. */
+export type GemmNT = (M: number, N: number, K: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, ldc: number) => void;
+
+/**
+ * Inner kernels a backend lends to an op's reference implementation: a GEMM, and the work area it needs (a
+ * float32 one for a float32 GEMM, typed as the float64 the reference code is written against).
+ */
+export interface PerformContext {
+  gemmNT?: GemmNT;
+  scratch?: (n: number) => Float64Array;
 }
 
 /** Applies `op` to `inputs`, inferring output types; errors gain the user's call site. */

@@ -1,6 +1,6 @@
 import { upcast } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
-import { apply1, opToString, type Op } from '../ir/op.js';
+import { apply1, opToString, type Op, type PerformContext } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError } from '../util/errors.js';
@@ -107,7 +107,7 @@ export class Conv2dGradFilters implements Op {
     return g;
   }
 
-  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply): void {
+  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply, ctx?: PerformContext): void {
     const g = this.runtimeGeometry(inputs, node);
     const X = inputs[0]!.data;
     const GZ = inputs[1]!.data;
@@ -118,13 +118,13 @@ export class Conv2dGradFilters implements Op {
     const imageSize = C * g.inR * g.inW;
     const gzOff = O * K;
     const colOff = gzOff + O * P;
-    const s = scratch64(colOff + K * P);
+    const s = (ctx?.scratch ?? scratch64)(colOff + K * P);
     s.fill(0, 0, O * K);
     for (let b = 0; b < g.batch; b++) {
       const src = b * O * P;
       for (let q = 0; q < O * P; q++) s[gzOff + q] = GZ[src + q]!;
       im2colTaps(X, b * imageSize, g, s, colOff);
-      gemmNT(O, K, P, s, gzOff, s, colOff, s, 0, K);
+      (ctx?.gemmNT ?? gemmNT)(O, K, P, s, gzOff, s, colOff, s, 0, K);
     }
     // Unpack (o, k) with k = (c, u, v) into the filters' layout, flipping back when the convolution flips.
     const flip = this.conv.filterFlip;

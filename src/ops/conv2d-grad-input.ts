@@ -1,6 +1,6 @@
 import { upcast } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
-import { apply1, opToString, type Op } from '../ir/op.js';
+import { apply1, opToString, type Op, type PerformContext } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError } from '../util/errors.js';
@@ -104,7 +104,7 @@ export class Conv2dGradInputs implements Op {
     return g;
   }
 
-  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply): void {
+  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply, ctx?: PerformContext): void {
     const g = this.runtimeGeometry(inputs, node);
     const GZ = inputs[1]!.data;
     const GX = out!.data;
@@ -115,14 +115,14 @@ export class Conv2dGradInputs implements Op {
     const gzTOff = K * O;
     const colOff = gzTOff + P * O;
     const imgOff = colOff + K * P;
-    const s = scratch64(imgOff + imageSize);
+    const s = (ctx?.scratch ?? scratch64)(imgOff + imageSize);
     packFilters(inputs[0]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, true, s, 0);
     for (let b = 0; b < g.batch; b++) {
       // gzᵀ: one row of O channel values per output pixel.
       const gzOff = b * O * P;
       for (let o = 0; o < O; o++) for (let q = 0; q < P; q++) s[gzTOff + q * O + o] = GZ[gzOff + o * P + q]!;
       s.fill(0, colOff, imgOff + imageSize);
-      gemmNT(K, P, O, s, 0, s, gzTOff, s, colOff, P);
+      (ctx?.gemmNT ?? gemmNT)(K, P, O, s, 0, s, gzTOff, s, colOff, P);
       col2imTaps(s, colOff, g, s, imgOff);
       copyOut(s, imgOff, GX, b * imageSize, imageSize);
     }

@@ -1,6 +1,6 @@
 import { upcast, type TypedArray } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
-import { apply1, opToString, type Op } from '../ir/op.js';
+import { apply1, opToString, type Op, type PerformContext } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError } from '../util/errors.js';
@@ -77,7 +77,7 @@ export class Conv2d implements Op {
     return g;
   }
 
-  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply): void {
+  perform(inputs: readonly NDArray[], [out]: NDArray[], node: Apply, ctx?: PerformContext): void {
     const g = this.runtimeGeometry(inputs, node);
     const X = inputs[0]!.data;
     const Y = out!.data;
@@ -85,14 +85,14 @@ export class Conv2d implements Op {
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;
     const imageSize = g.inC * g.inR * g.inW;
-    const s = scratch64(O * K + P * K + O * P);
+    const s = (ctx?.scratch ?? scratch64)(O * K + P * K + O * P);
     const colOff = O * K;
     const accOff = colOff + P * K;
     packFilters(inputs[1]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, false, s, 0);
     for (let b = 0; b < g.batch; b++) {
       im2colRows(X, b * imageSize, g, s, colOff);
       s.fill(0, accOff, accOff + O * P);
-      gemmNT(O, P, K, s, 0, s, colOff, s, accOff, P);
+      (ctx?.gemmNT ?? gemmNT)(O, P, K, s, 0, s, colOff, s, accOff, P);
       copyOut(s, accOff, Y, b * O * P, O * P);
     }
   }

@@ -4,6 +4,11 @@ import { Gemm } from '../../ops/gemm.js';
 import { Gemv } from '../../ops/gemv.js';
 import { config } from '../../util/config.js';
 import { defaultWasmGemm } from '../wasm/default-gemm.js';
+import type { WasmGemm } from '../wasm/gemm.js';
+import type { PerformContext } from '../../ir/op.js';
+import { Conv2d } from '../../ops/conv2d.js';
+import { Conv2dGradInputs } from '../../ops/conv2d-grad-input.js';
+import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
 import { GEMM_WAT } from '../wasm/gemm-binary.generated.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
@@ -18,15 +23,21 @@ function expandInto(z: NDArray, out: NDArray): void {
 }
 
 /**
- * The WebAssembly SIMD kernel for a node, where there is one and it applies: float32 gemm (matrix products), on
+ * The WebAssembly SIMD kernel for a node, where there is one and it applies: float32 gemm (matrix products) and
+ * the convolutions' inner GEMM, on
  * engines with wasm SIMD, unless `config.wasm` is 'off'. Sums are float32 (as BLAS), not float64 as the JS kernel's:
  * results agree with the graph as written to float32 rounding, not bit for bit.
  */
 export function wasmPerformFor(node: Apply): Perform | undefined {
   const op = node.op;
-  if (config.wasm === 'off' || !(op instanceof Gemm) || op instanceof Gemv || node.outputs[0]!.dtype !== 'float32') return undefined;
+  if (config.wasm === 'off' || node.outputs[0]!.dtype !== 'float32') return undefined;
   const wasm = defaultWasmGemm();
   if (!wasm) return undefined;
+  if (CONVOLUTIONS.some((C) => op instanceof C)) {
+    const ctx = convContext(wasm);
+    return (inputs, outputs, n) => op.perform(inputs, outputs, n, ctx);
+  }
+  if (!(op instanceof Gemm) || op instanceof Gemv) return undefined;
   const { transA, transB, accumulate } = op.params;
   return (inputs, outputs) => {
     const [z, beta, alpha, a, b] = accumulate ? inputs : [undefined, undefined, ...inputs];
@@ -39,6 +50,28 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
     const betaValue = z ? beta!.item() : 0;
     wasm.gemm(m, cols, k, a!.data as Float32Array, b!.data as Float32Array, out.data as Float32Array, { transA, transB, alpha: alpha!.item(), beta: betaValue });
   };
+}
+
+const CONVOLUTIONS = [Conv2d, Conv2dGradInputs, Conv2dGradFilters];
+
+let convCtx: PerformContext | undefined;
+let work = new Float32Array(1024);
+
+/**
+ * The convolutions' im2col + GEMM with the GEMM in wasm: their work area becomes float32 (the reference code's
+ * packing and unpacking run unchanged over it) and C += A·Bᵀ runs as the wasm kernel with transB and beta 1.
+ */
+function convContext(wasm: WasmGemm): PerformContext {
+  return (convCtx ??= {
+    scratch: (n) => {
+      if (work.length < n) work = new Float32Array(Math.max(n, work.length * 2));
+      return work.subarray(0, n) as unknown as Float64Array;
+    },
+    gemmNT: (M, N, K, A, aOff, B, bOff, C, cOff) => {
+      const f32 = (x: Float64Array, off: number, len: number) => (x as unknown as Float32Array).subarray(off, off + len);
+      wasm.gemm(M, N, K, f32(A, aOff, M * K), f32(B, bOff, N * K), f32(C, cOff, M * N), { transB: true, beta: 1 });
+    },
+  });
 }
 
 /** What f.kernels() shows for a wasm kernel: the module's WAT. */

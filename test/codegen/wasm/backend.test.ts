@@ -80,6 +80,28 @@ describe('the CPU backend runs float32 matrix products as WebAssembly SIMD kerne
     expect(wasm.costs[2]).toBeLessThan(wasm.costs[0]!);
   });
 
+  it("conv2d and both its gradients run their GEMM in wasm and agree with the JS kernels (network3's second layer)", () => {
+    const rng = new theano.RandomState(5);
+    const xv = theano.ndarray(new Float32Array(rng.normal(0, 1, 10 * 20 * 12 * 12)), [10, 20, 12, 12]);
+    const wv = theano.ndarray(new Float32Array(rng.normal(0, 0.1, 40 * 20 * 5 * 5)), [40, 20, 5, 5]);
+    const build = (wasm: 'auto' | 'off') => {
+      theano.config.wasm = wasm;
+      const [x, w] = [T.ftensor4('x'), T.ftensor4('w')];
+      const y = T.nnet.conv2d(x, w, { inputShape: [10, 20, 12, 12], filterShape: [40, 20, 5, 5] });
+      const cost = T.sum(T.sqr(y));
+      return theano.function([x, w], [y, ...T.grad(cost, [x, w])]);
+    };
+    const fast = build('auto');
+    expect(fast.kernels().filter((k) => k.backend === 'cpu-wasm').map((k) => k.name.split('{')[0])).toEqual(expect.arrayContaining(['conv2d', 'conv2dGradInputs', 'conv2dGradFilters']));
+    const plain = build('off');
+    const [a, b] = [fast(xv, wv), plain(xv, wv)];
+    a.forEach((arr, i) => {
+      const ref = b[i]!.data;
+      const scale = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      for (let j = 0; j < ref.length; j++) expect(Math.abs(arr.data[j]! - ref[j]!)).toBeLessThanOrEqual(2e-5 * scale);
+    });
+  });
+
   it('a product with one row broadcast over a larger Z falls back to the JS kernel and stays right', () => {
     const [a, b, z] = [T.matrix('a'), T.matrix('b'), T.matrix('z')];
     const f = theano.function([a, b, z], T.dot(a, b).add(z));
