@@ -40,6 +40,8 @@ export interface PrepareOptions {
   updateTargets?: ReadonlyMap<Variable, Variable>;
   /** NAN_GUARD: check every kernel's outputs (and the inputs) for NaN and ±Inf. */
   nanGuard?: boolean;
+  /** Use WebAssembly kernels where there are some (also subject to `config.wasm`); off: the reference kernels only. */
+  wasm?: boolean;
   /** Overrides `config.memoryLimit` (MiB per shape signature). */
   memoryLimitMiB?: number;
 }

@@ -72,7 +72,8 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const backend: Backend = new ReferenceCpuBackend();
   // DEBUG_MODE's reference reads the shared variables after the call: they must keep their old values till then.
   const updateTargets = mode === 'DEBUG_MODE' ? undefined : new Map(updates.map(([shared], k) => [fg.outputs[nOut + k]!, shared as Variable]));
-  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false, updateTargets, nanGuard: mode === 'NAN_GUARD' });
+  // FAST_COMPILE runs the reference kernels, as Theano's runs Python implementations instead of compiled C.
+  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false, updateTargets, nanGuard: mode === 'NAN_GUARD', wasm: mode !== 'FAST_COMPILE' });
   debugLog(DebugLevel.summary, () => `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
 
   const call = (args: InputArg[]): NDArray | NDArray[] => {

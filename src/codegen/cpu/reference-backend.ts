@@ -69,7 +69,7 @@ class ReferenceExecutable implements Executable {
       return s;
     };
     for (const node of fg.toposort()) {
-      const wasm = wasmPerformFor(node);
+      const wasm = opts.wasm ? wasmPerformFor(node) : undefined;
       this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot), perform: wasm ?? ((i, o, n) => node.op.perform(i, o, n)), wasm: !!wasm });
     }
     this.outputSlots = fg.outputs.map(slot);
