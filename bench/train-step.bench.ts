@@ -8,11 +8,23 @@ import * as theano from '../src/index.js';
 import { T, RandomState, type SharedVariable, type Variable } from '../src/index.js';
 import { loadMnistSplits } from '../examples/network3/mnist.js';
 
-const { values } = parseArgs({ options: { nets: { type: 'string', default: 'shallow,conv2-relu' }, chunks: { type: 'string', default: '7' }, steps: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { nets: { type: 'string', default: 'shallow,conv2-relu' }, chunks: { type: 'string', default: '7' }, steps: { type: 'string', default: '200' } },
+});
 const rng = new RandomState(0);
 const bs = 10;
 const floatX = (n: number, scale: number) => new Float32Array(rng.normal(0, scale, n));
-const param = (shape: number[], scale: number, name: string) => theano.shared(theano.ndarray(floatX(shape.reduce((a, b) => a * b, 1), scale), shape), { name });
+const param = (shape: number[], scale: number, name: string) =>
+  theano.shared(
+    theano.ndarray(
+      floatX(
+        shape.reduce((a, b) => a * b, 1),
+        scale,
+      ),
+      shape,
+    ),
+    { name },
+  );
 
 function fc(input: Variable, nIn: number, nOut: number, act: (z: Variable) => Variable, params: SharedVariable[]): Variable {
   const w = param([nIn, nOut], Math.sqrt(1 / nOut), 'w');
@@ -51,7 +63,10 @@ function build(net: string): { cost: Variable; params: SharedVariable[]; x: Vari
   const p = T.nnet.softmax(T.dot(h, w).add(b));
   const nll = T.mean(T.log(p).get(T.arange(y.shape(0)), y)).neg();
   const lmbda = net === 'shallow' ? 0 : 0.1;
-  const l2 = params.filter((_, i) => i % 2 === 0).map((q) => q.sqr().sum()).reduce((a, c) => a.add(c));
+  const l2 = params
+    .filter((_, i) => i % 2 === 0)
+    .map((q) => q.sqr().sum())
+    .reduce((a, c) => a.add(c));
   return { cost: nll.add(l2.mul((0.5 * lmbda) / 5000)), params, x, y, eta: net === 'shallow' ? 0.1 : 0.03, lmbda };
 }
 
@@ -75,7 +90,14 @@ for (const net of values.nets!.split(',')) {
   const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
   const modes = ['FAST_COMPILE', 'FAST_RUN'] as const;
   const fns = modes.map((mode) =>
-    theano.function([i], cost, { mode, updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]), givens: [[x, batch(X)], [y, batch(Y)]] }),
+    theano.function([i], cost, {
+      mode,
+      updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]),
+      givens: [
+        [x, batch(X)],
+        [y, batch(Y)],
+      ],
+    }),
   );
   const times: number[][] = modes.map(() => []);
   const runSteps = net === 'shallow' ? steps : Math.max(10, Math.floor(steps / 10));
@@ -88,5 +110,15 @@ for (const net of values.nets!.split(',')) {
   }
   const [slow, fast] = times.map(median) as [number, number];
   const kernels = fns.map((f) => f.kernels().length);
-  console.log(JSON.stringify({ net, batch: bs, fastCompileMsPerStep: +slow.toFixed(3), fastRunMsPerStep: +fast.toFixed(3), speedup: +(slow / fast).toFixed(2), kernels: { FAST_COMPILE: kernels[0], FAST_RUN: kernels[1] }, examplesPerSecond: Math.round((1000 * bs) / fast) }));
+  console.log(
+    JSON.stringify({
+      net,
+      batch: bs,
+      fastCompileMsPerStep: +slow.toFixed(3),
+      fastRunMsPerStep: +fast.toFixed(3),
+      speedup: +(slow / fast).toFixed(2),
+      kernels: { FAST_COMPILE: kernels[0], FAST_RUN: kernels[1] },
+      examplesPerSecond: Math.round((1000 * bs) / fast),
+    }),
+  );
 }

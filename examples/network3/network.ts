@@ -195,11 +195,19 @@ export class Network {
    * The book's `train_mb`: the regularised log-likelihood cost of mini-batch i, with the updates param - eta·grad.
    * Options reach `theano.function` (e.g. `{ mode, profile }`, used by examples/inspect-network3.ts).
    */
-  trainingFunction(trainingData: SharedData, eta: Variable, lmbda: number, numTrainingBatches: number, fnOptions: Partial<theano.FunctionOptions> = {}): theano.TsanoFunction<NDArray> {
+  trainingFunction(
+    trainingData: SharedData,
+    eta: Variable,
+    lmbda: number,
+    numTrainingBatches: number,
+    fnOptions: Partial<theano.FunctionOptions> = {},
+  ): theano.TsanoFunction<NDArray> {
     const [trainingX, trainingY] = trainingData;
     // define the (regularized) cost function, symbolic gradients, and updates
     const l2NormSquared = this.layers.map((layer) => layer.w.sqr().sum()).reduce((a, b) => a.add(b));
-    const cost = this.outputLayer().cost(this).add(l2NormSquared.mul(0.5 * lmbda).div(numTrainingBatches));
+    const cost = this.outputLayer()
+      .cost(this)
+      .add(l2NormSquared.mul(0.5 * lmbda).div(numTrainingBatches));
     const grads = T.grad(cost, this.params);
     const updates = this.params.map((param, k) => [param, param.sub(grads[k]!.mul(eta))] as [Variable, Variable]);
     const i = T.lscalar('i'); // mini-batch index
@@ -238,7 +246,9 @@ export class Network {
     if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`SGD: earlyStopping must be a non-negative integer; got ${patience}`);
     // The book slices with the network's size and counts batches with this one; they must agree.
     if (miniBatchSize !== this.miniBatchSize) {
-      throw new RangeError(`SGD: miniBatchSize ${miniBatchSize} differs from the network's ${this.miniBatchSize} (the layers' reshapes are built for that one)`);
+      throw new RangeError(
+        `SGD: miniBatchSize ${miniBatchSize} differs from the network's ${this.miniBatchSize} (the layers' reshapes are built for that one)`,
+      );
     }
     const outputLayer = this.outputLayer();
     this.checkData(trainingData, 'training');
@@ -353,7 +363,9 @@ export class Network {
         }
       }
       const r = result!;
-      log(`Epoch ${epoch} took ${formatDuration(r.seconds)} (training ${formatDuration(r.trainSeconds)}, evaluation ${formatDuration(r.validationSeconds + r.testSeconds)})`);
+      log(
+        `Epoch ${epoch} took ${formatDuration(r.seconds)} (training ${formatDuration(r.trainSeconds)}, evaluation ${formatDuration(r.validationSeconds + r.testSeconds)})`,
+      );
       results.push(r);
       opts.onEpoch?.(r, results);
       if (patience > 0 && sinceImproved >= patience && epoch + 1 < epochs) {

@@ -152,7 +152,9 @@ export function misclassifiedSvg(opts: MisclassifiedOptions): string {
   const width = Math.max(480, 16 + columns * cellW);
   const height = top + Math.max(1, Math.ceil(shown.length / columns)) * cellH + 12;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   const count = `${wrong.length} of ${n} test images misclassified${shown.length < wrong.length ? ` (the first ${shown.length} shown)` : ''}`;
   parts.push(`<text x="8" y="20" font-size="14">${esc(title)}: ${esc(count)}</text>`);

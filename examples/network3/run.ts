@@ -113,7 +113,11 @@ function prepareData(config: RunConfig, exp: Experiment, given: MnistSplits | un
   return { splits, shared: loadDataShared({ splits }) };
 }
 
-function resultsFile(config: RunConfig, epochs: readonly EpochResult[], done?: { sgd: SGDResult; finalTestAccuracy: number; misclassified: number }): ResultsFile {
+function resultsFile(
+  config: RunConfig,
+  epochs: readonly EpochResult[],
+  done?: { sgd: SGDResult; finalTestAccuracy: number; misclassified: number },
+): ResultsFile {
   const sgd = done?.sgd;
   return {
     experiment: config.experiment,
@@ -135,7 +139,10 @@ function resultsFile(config: RunConfig, epochs: readonly EpochResult[], done?: {
 /** Writes the results JSON, the accuracy curves and the overfitting diagnostics; returns the paths. */
 function writeResults(path: string, data: ResultsFile, trainingEvalSize: number): string[] {
   const c = data.config;
-  const curve = accuracySvg(data.epochs, `network3 ${data.experiment}: seed ${c.seed}, ${c.trainSize} training images, eta ${c.eta}, mini-batch ${c.miniBatchSize}`);
+  const curve = accuracySvg(
+    data.epochs,
+    `network3 ${data.experiment}: seed ${c.seed}, ${c.trainSize} training images, eta ${c.eta}, mini-batch ${c.miniBatchSize}`,
+  );
   const files: [string, string][] = [
     [path, `${JSON.stringify(data, null, 2)}\n`],
     [svgPathFor(path), curve],
@@ -165,7 +172,9 @@ function trainOne(config: RunConfig, exp: Experiment, data: PreparedData, seed: 
     const expected = exp.layers(new RandomState(seed), config.miniBatchSize).map((l) => l.spec());
     const loaded = loadNetwork(o.load, { expect: { layers: expected, miniBatchSize: config.miniBatchSize, name: `experiment ${exp.name}` } });
     net = loaded.network;
-    log(`Loaded network from ${o.load}: validation accuracy ${formatPercent(net.accuracy(validationData))}, test accuracy ${formatPercent(net.accuracy(testData))}`);
+    log(
+      `Loaded network from ${o.load}: validation accuracy ${formatPercent(net.accuracy(validationData))}, test accuracy ${formatPercent(net.accuracy(testData))}`,
+    );
   } else {
     net = new Network(exp.layers(new RandomState(seed), config.miniBatchSize), config.miniBatchSize);
   }
@@ -182,7 +191,16 @@ function trainOne(config: RunConfig, exp: Experiment, data: PreparedData, seed: 
     writeResults(path, resultsFile(config, []), evalN);
     sgdOpts.onEpoch = (_e, soFar) => writeResults(path, resultsFile(config, soFar), evalN);
   }
-  const result = net.SGD(trainingData, config.epochs, config.miniBatchSize, parseSchedule(config.etaSchedule, config.eta), validationData, testData, config.lmbda, sgdOpts);
+  const result = net.SGD(
+    trainingData,
+    config.epochs,
+    config.miniBatchSize,
+    parseSchedule(config.etaSchedule, config.eta),
+    validationData,
+    testData,
+    config.lmbda,
+    sgdOpts,
+  );
   if (o.save) {
     mkdirSync(dirname(resolve(o.save)), { recursive: true });
     saveNetwork(net, o.save, { experiment: exp.name });
@@ -194,13 +212,18 @@ function trainOne(config: RunConfig, exp: Experiment, data: PreparedData, seed: 
   if (o.results) {
     const misclassified = misclassifiedIndices(labels, predictions).length;
     files.push(...writeResults(o.results, resultsFile(config, result.epochs, { sgd: result, finalTestAccuracy, misclassified }), evalN));
-    if (o.pictures) files.push(...writePictures(o.results, [net], { images: data.splits.test.x, labels, predictions, title: `network3 ${exp.name} (seed ${seed})` }));
+    if (o.pictures)
+      files.push(...writePictures(o.results, [net], { images: data.splits.test.x, labels, predictions, title: `network3 ${exp.name} (seed ${seed})` }));
   }
   return { result, network: net, finalTestAccuracy, testPredictions: predictions, testLabels: labels, files };
 }
 
 /** The first-layer filters (PNG) and the misclassified test digits (SVG), beside the results. */
-function writePictures(resultsPath: string, nets: Network[], mis: { images: Float32Array; labels: Int32Array; predictions: Int32Array; title: string }): string[] {
+function writePictures(
+  resultsPath: string,
+  nets: Network[],
+  mis: { images: Float32Array; labels: Int32Array; predictions: Int32Array; title: string },
+): string[] {
   const filters = besideResults(resultsPath, '.filters.png');
   const wrong = besideResults(resultsPath, '.misclassified.svg');
   writeFileAtomic(filters, filtersPng(nets));
@@ -270,11 +293,19 @@ export function runEnsemble(config: RunConfig, opts: RunOptions = {}): EnsembleR
   const accuracy = accuracyOf(predictions, labels);
   const misclassified = misclassifiedIndices(labels, predictions).length;
   members.forEach((m, k) => log(`Member ${k + 1} (seed ${config.seed + k}): test accuracy ${formatPercent(m.finalTestAccuracy)}`));
-  log(`Ensemble of ${count} networks (majority vote): test accuracy ${formatPercent(accuracy)} (${misclassified} of ${labels.length} test images misclassified)`);
+  log(
+    `Ensemble of ${count} networks (majority vote): test accuracy ${formatPercent(accuracy)} (${misclassified} of ${labels.length} test images misclassified)`,
+  );
   if (resultsPath) {
     writeFileAtomic(resultsPath, `${JSON.stringify(summary({ accuracy, misclassified }), null, 2)}\n`);
     files.push(resultsPath);
-    files.push(...writePictures(resultsPath, members.map((m) => m.network), { images: data.splits.test.x, labels, predictions, title: `network3 ensemble of ${count} (seeds ${config.seed}..${config.seed + count - 1})` }));
+    files.push(
+      ...writePictures(
+        resultsPath,
+        members.map((m) => m.network),
+        { images: data.splits.test.x, labels, predictions, title: `network3 ensemble of ${count} (seeds ${config.seed}..${config.seed + count - 1})` },
+      ),
+    );
   }
   return { members, memberPredictions, predictions, labels, accuracy, files };
 }

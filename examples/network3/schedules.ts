@@ -68,10 +68,17 @@ export function parseSchedule(text: string, eta0: number): Eta {
       return eta0;
     case 'exp':
       if (parts.length !== 2) break;
-      return exponentialDecay(eta0, num(parts[1], 'the factor must be in (0, 1]', (v) => v > 0 && v <= 1));
+      return exponentialDecay(
+        eta0,
+        num(parts[1], 'the factor must be in (0, 1]', (v) => v > 0 && v <= 1),
+      );
     case 'step':
       if (parts.length !== 3) break;
-      return stepDecay(eta0, num(parts[1], 'k must be a positive integer', (v) => Number.isInteger(v) && v > 0), num(parts[2], 'the factor must be in (0, 1]', (v) => v > 0 && v <= 1));
+      return stepDecay(
+        eta0,
+        num(parts[1], 'k must be a positive integer', (v) => Number.isInteger(v) && v > 0),
+        num(parts[2], 'the factor must be in (0, 1]', (v) => v > 0 && v <= 1),
+      );
     case 'halve-on-plateau':
       if (parts.length > 2) break;
       return halveOnPlateau(eta0, parts.length === 2 ? num(parts[1], 'n must be a positive integer', (v) => Number.isInteger(v) && v > 0) : 10);

@@ -19,7 +19,11 @@ function niceStep(range: number, target: number): number {
 
 export function accuracySvg(epochs: readonly EpochResult[], title: string): string {
   const allSeries = [
-    { name: 'training', color: '#2ca02c', points: epochs.flatMap((e) => (e.trainingAccuracy === null || e.trainingAccuracy === undefined ? [] : [[e.epoch, e.trainingAccuracy * 100] as const])) },
+    {
+      name: 'training',
+      color: '#2ca02c',
+      points: epochs.flatMap((e) => (e.trainingAccuracy === null || e.trainingAccuracy === undefined ? [] : [[e.epoch, e.trainingAccuracy * 100] as const])),
+    },
     { name: 'validation', color: '#1f77b4', points: epochs.map((e) => [e.epoch, e.validationAccuracy * 100] as const) },
     { name: 'test', color: '#d62728', points: epochs.flatMap((e) => (e.testAccuracy === null ? [] : [[e.epoch, e.testAccuracy * 100] as const])) },
   ];

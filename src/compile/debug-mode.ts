@@ -10,7 +10,12 @@ export class OptimizationMismatchError extends TsanoError {}
  * Runs the unoptimised twin of a function's graph beside it and compares every output, as Theano's
  * DebugMode does: a rewrite that changes values is reported with the output and the worst element.
  */
-export function checkAgainstReference(reference: Executable, results: readonly NDArray[], outputs: readonly Variable[], leafValue: (v: Variable) => NDArray): void {
+export function checkAgainstReference(
+  reference: Executable,
+  results: readonly NDArray[],
+  outputs: readonly Variable[],
+  leafValue: (v: Variable) => NDArray,
+): void {
   const expected = reference.run(leafValue);
   expected.forEach((want, k) => {
     const got = results[k]!;
@@ -32,7 +37,9 @@ export function checkAgainstReference(reference: Executable, results: readonly N
       }
     }
     if (worst >= 0) {
-      throw new OptimizationMismatchError(`DEBUG_MODE: ${what} differs after optimisation: element ${worst} is ${got.data[worst]} but ${want.data[worst]} as written (relative error ${worstErr.toExponential(2)})`);
+      throw new OptimizationMismatchError(
+        `DEBUG_MODE: ${what} differs after optimisation: element ${worst} is ${got.data[worst]} but ${want.data[worst]} as written (relative error ${worstErr.toExponential(2)})`,
+      );
     }
   });
 }

@@ -50,8 +50,16 @@ export interface TsanoFunction<R = NDArray | NDArray[]> {
 /** `theano.function(inputs, outputs, { updates, givens, … })`. */
 export function compileFunction(inputs: readonly Variable[], outputs: Variable, opts?: FunctionOptions): TsanoFunction<NDArray>;
 export function compileFunction(inputs: readonly Variable[], outputs: readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray[]>;
-export function compileFunction(inputs: readonly Variable[], outputs?: Variable | readonly Variable[], opts?: FunctionOptions): TsanoFunction<NDArray | NDArray[]>;
-export function compileFunction(inputs: readonly Variable[], outputs: Variable | readonly Variable[] = [], opts: FunctionOptions = {}): TsanoFunction<NDArray | NDArray[]> {
+export function compileFunction(
+  inputs: readonly Variable[],
+  outputs?: Variable | readonly Variable[],
+  opts?: FunctionOptions,
+): TsanoFunction<NDArray | NDArray[]>;
+export function compileFunction(
+  inputs: readonly Variable[],
+  outputs: Variable | readonly Variable[] = [],
+  opts: FunctionOptions = {},
+): TsanoFunction<NDArray | NDArray[]> {
   checkOptions(inputs, outputs, opts);
   const fname = opts.name ?? '';
   const single = outputs instanceof Variable;
@@ -66,7 +74,8 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   checkGraphInputs(fg, inputs, givens, opts.onUnusedInput ?? 'raise');
   const mode = (opts.mode ?? config.mode) as Mode;
   // DEBUG_MODE keeps an unoptimised twin of the graph and checks every call against it.
-  const reference = mode === 'DEBUG_MODE' ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map()))) : undefined;
+  const reference =
+    mode === 'DEBUG_MODE' ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map()))) : undefined;
   const phases = optimize(fg, mode);
   const nOut = userOutputs.length;
   const backend: Backend = new ReferenceCpuBackend();
@@ -74,12 +83,18 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
   const updateTargets = mode === 'DEBUG_MODE' ? undefined : new Map(updates.map(([shared], k) => [fg.outputs[nOut + k]!, shared as Variable]));
   // FAST_COMPILE runs the reference kernels, as Theano's runs Python implementations instead of compiled C.
   const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false, updateTargets, nanGuard: mode === 'NAN_GUARD', wasm: mode !== 'FAST_COMPILE' });
-  debugLog(DebugLevel.summary, () => `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`);
+  debugLog(
+    DebugLevel.summary,
+    () =>
+      `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`,
+  );
 
   const call = (args: InputArg[]): NDArray | NDArray[] => {
     if (args.length !== inputs.length) {
       const names = inputs.map((v) => v.name ?? '<unnamed>').join(', ');
-      throw new InputValueError(`function${fname ? ` '${fname}'` : ''} expects ${inputs.length} argument${inputs.length === 1 ? '' : 's'} (${names}); got ${args.length}`);
+      throw new InputValueError(
+        `function${fname ? ` '${fname}'` : ''} expects ${inputs.length} argument${inputs.length === 1 ? '' : 's'} (${names}); got ${args.length}`,
+      );
     }
     const values = new Map<Variable, NDArray>();
     inputs.forEach((v, i) => values.set(v, toInputValue(args[i]!, v, i, opts.allowInputDowncast, fname)));
@@ -100,7 +115,16 @@ export function compileFunction(inputs: readonly Variable[], outputs: Variable |
 
   const f = ((...args: InputArg[]) => call(args)) as TsanoFunction<NDArray | NDArray[]>;
   Object.defineProperties(f, {
-    run: { value: (...args: InputArg[]) => new Promise((resolve, reject) => { try { resolve(call(args)); } catch (e) { reject(e); } }) },
+    run: {
+      value: (...args: InputArg[]) =>
+        new Promise((resolve, reject) => {
+          try {
+            resolve(call(args));
+          } catch (e) {
+            reject(e);
+          }
+        }),
+    },
     kernels: { value: () => exe.kernels() },
     driverSource: { value: () => exe.driverSource?.() },
     profile: { value: () => profileReport(exe, fname) },
@@ -132,13 +156,17 @@ const ON_UNUSED = ['raise', 'warn', 'ignore'];
 
 /** What a plain JS caller may pass wrongly: each gets a CompileError naming the option and what is accepted. */
 function checkOptions(inputs: unknown, outputs: unknown, opts: unknown): void {
-  const what = (v: unknown) => (v instanceof Variable ? v.describe() : typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
+  const what = (v: unknown) =>
+    v instanceof Variable ? v.describe() : typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v;
   if (!Array.isArray(inputs)) throw new CompileError(`theano.function: inputs must be an array of symbolic variables, e.g. [x, y]; got ${what(inputs)}`);
-  if (!(outputs instanceof Variable) && !Array.isArray(outputs)) throw new CompileError(`theano.function: outputs must be a symbolic variable or an array of them; got ${what(outputs)}`);
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new CompileError(`theano.function: options must be an object such as { updates, givens }; got ${what(opts)}`);
+  if (!(outputs instanceof Variable) && !Array.isArray(outputs))
+    throw new CompileError(`theano.function: outputs must be a symbolic variable or an array of them; got ${what(outputs)}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts))
+    throw new CompileError(`theano.function: options must be an object such as { updates, givens }; got ${what(opts)}`);
   const o = opts as FunctionOptions;
   if (o.mode !== undefined && !MODES.includes(o.mode)) throw new CompileError(`theano.function: mode ${what(o.mode)} is not one of ${MODES.join(', ')}`);
-  if (o.onUnusedInput !== undefined && !ON_UNUSED.includes(o.onUnusedInput)) throw new CompileError(`theano.function: onUnusedInput ${what(o.onUnusedInput)} is not one of ${ON_UNUSED.join(', ')}`);
+  if (o.onUnusedInput !== undefined && !ON_UNUSED.includes(o.onUnusedInput))
+    throw new CompileError(`theano.function: onUnusedInput ${what(o.onUnusedInput)} is not one of ${ON_UNUSED.join(', ')}`);
   if (o.name !== undefined && typeof o.name !== 'string') throw new CompileError(`theano.function: name must be a string; got ${what(o.name)}`);
 }
 
@@ -146,9 +174,15 @@ function checkInputs(inputs: readonly Variable[], outputs: readonly Variable[]):
   const seen = new Set<Variable>();
   inputs.forEach((v, i) => {
     if (!(v instanceof Variable)) throw new TypeMismatchError(`theano.function: input ${i} is not a symbolic variable; got ${describeValue(v)}`);
-    if (v instanceof SharedVariable) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a shared variable; shared variables are implicit inputs and cannot be listed`);
+    if (v instanceof SharedVariable)
+      throw new TypeMismatchError(
+        `theano.function: input ${i}, ${v.describe()}, is a shared variable; shared variables are implicit inputs and cannot be listed`,
+      );
     if (v instanceof Constant) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is a constant`);
-    if (v.owner) throw new TypeMismatchError(`theano.function: input ${i}, ${v.describe()}, is computed by other variables; inputs must be free variables such as T.matrix('x')`);
+    if (v.owner)
+      throw new TypeMismatchError(
+        `theano.function: input ${i}, ${v.describe()}, is computed by other variables; inputs must be free variables such as T.matrix('x')`,
+      );
     if (seen.has(v)) throw new TypeMismatchError(`theano.function: ${v.describe()} is listed twice among the inputs`);
     seen.add(v);
   });

@@ -35,7 +35,9 @@ export function toInputValue(arg: InputArg, input: Variable, index: number, allo
   }
   want.shape.forEach((d, a) => {
     if (d !== null && d !== value.shape[a]) {
-      throw new InputValueError(`${label} ${expects} of shape ${formatShape(want.shape)}; got shape ${JSON.stringify(value.shape)} (axis ${a} differs).${site}`);
+      throw new InputValueError(
+        `${label} ${expects} of shape ${formatShape(want.shape)}; got shape ${JSON.stringify(value.shape)} (axis ${a} differs).${site}`,
+      );
     }
   });
   if (value.dtype === want.dtype) return value;
@@ -44,7 +46,10 @@ export function toInputValue(arg: InputArg, input: Variable, index: number, allo
   const exact = fromJs && everyValueFits(value, want.dtype);
   const downcastOk = allowDowncast === true || (allowDowncast === undefined && bareNumber && isFloat(want.dtype));
   if (exact || (downcastOk && (isFloat(want.dtype) || everyValueFits(value, want.dtype)))) return value.astype(want.dtype);
-  const why = isInteger(want.dtype) && !everyValueFits(value, want.dtype) ? 'some values are not integers in range' : 'converting would lose precision; pass allowInputDowncast: true to round';
+  const why =
+    isInteger(want.dtype) && !everyValueFits(value, want.dtype)
+      ? 'some values are not integers in range'
+      : 'converting would lose precision; pass allowInputDowncast: true to round';
   throw new InputValueError(`${label} ${expects}; got ${value.dtype} values (${why}).${site}`);
 }
 

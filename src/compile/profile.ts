@@ -17,8 +17,15 @@ export function profileReport(exe: Executable, fname: string): ProfileReport {
     kernels,
     totalMs,
     toString() {
-      const rows = kernels.map((k) => `${(100 * k.share).toFixed(1).padStart(5)}%  ${k.totalMs.toFixed(2).padStart(9)} ms  ${String(k.calls).padStart(7)}  ${((1000 * k.totalMs) / Math.max(k.calls, 1)).toFixed(1).padStart(9)} µs  ${k.name}`);
-      return [`Function profile${fname ? ` '${fname}'` : ''}: ${totalMs.toFixed(2)} ms in kernels`, '  share      total    calls       mean  kernel', ...rows].join('\n');
+      const rows = kernels.map(
+        (k) =>
+          `${(100 * k.share).toFixed(1).padStart(5)}%  ${k.totalMs.toFixed(2).padStart(9)} ms  ${String(k.calls).padStart(7)}  ${((1000 * k.totalMs) / Math.max(k.calls, 1)).toFixed(1).padStart(9)} µs  ${k.name}`,
+      );
+      return [
+        `Function profile${fname ? ` '${fname}'` : ''}: ${totalMs.toFixed(2)} ms in kernels`,
+        '  share      total    calls       mean  kernel',
+        ...rows,
+      ].join('\n');
     },
   };
 }

@@ -15,7 +15,8 @@ function toPairs<K, V>(p: Pairs<K, V> | undefined, option: string, what: string)
   if (p instanceof Map) return [...p.entries()];
   if (!Array.isArray(p)) throw new UpdateError(`theano.function: ${option} must be an array of [${what}] pairs or a Map; got ${describeValue(p)}`);
   return p.map((pair: unknown, i) => {
-    if (!Array.isArray(pair) || pair.length !== 2) throw new UpdateError(`theano.function: ${option}[${i}] must be a [${what}] pair; got ${describeValue(pair)}`);
+    if (!Array.isArray(pair) || pair.length !== 2)
+      throw new UpdateError(`theano.function: ${option}[${i}] must be a [${what}] pair; got ${describeValue(pair)}`);
     return [pair[0] as K, pair[1] as V];
   });
 }
@@ -26,14 +27,21 @@ export function collectUpdates(updates: Pairs<Variable, Variable | number> | und
   const seen = new Map<SharedVariable, Variable>();
   for (const [target, raw] of toPairs(updates, 'updates', 'shared variable, new value')) {
     if (!(target instanceof SharedVariable)) {
-      throw new UpdateError(`theano.function: updates must target shared variables; ${target instanceof Variable ? target.describe() : describeValue(target)} is not one.`);
+      throw new UpdateError(
+        `theano.function: updates must target shared variables; ${target instanceof Variable ? target.describe() : describeValue(target)} is not one.`,
+      );
     }
     if (typeof raw === 'number') checkNumberFits(raw, target, 'the update of shared variable');
     const value = typeof raw === 'number' ? constant(raw, target.dtype) : raw;
-    if (!(value instanceof Variable)) throw new UpdateError(`theano.function: the update of ${target.describe()} must be a symbolic variable or a number; got ${describeValue(raw)}.${target.createdAt()}`);
+    if (!(value instanceof Variable))
+      throw new UpdateError(
+        `theano.function: the update of ${target.describe()} must be a symbolic variable or a number; got ${describeValue(raw)}.${target.createdAt()}`,
+      );
     const prev = seen.get(target);
     if (prev) {
-      throw new UpdateError(`theano.function: shared variable ${target.describe()} is updated twice: by ${prev.describe()} and by ${value.describe()}.${value.createdAt()} Give each shared variable one update (combine the two expressions).`);
+      throw new UpdateError(
+        `theano.function: shared variable ${target.describe()} is updated twice: by ${prev.describe()} and by ${value.describe()}.${value.createdAt()} Give each shared variable one update (combine the two expressions).`,
+      );
     }
     if (value.dtype !== target.dtype || value.ndim !== target.ndim) {
       throw new UpdateError(
@@ -51,10 +59,14 @@ export function collectGivens(givens: Pairs<Variable, Variable | NDArray | numbe
   const out = new Map<Variable, Variable>();
   for (const [key, raw] of toPairs(givens, 'givens', 'variable, replacement')) {
     if (!(key instanceof Variable) || key instanceof Constant) {
-      throw new TypeMismatchError(`theano.function: givens keys must be symbolic variables (not constants); got ${key instanceof Variable ? key.describe() : describeValue(key)}`);
+      throw new TypeMismatchError(
+        `theano.function: givens keys must be symbolic variables (not constants); got ${key instanceof Variable ? key.describe() : describeValue(key)}`,
+      );
     }
     if (!(raw instanceof Variable) && !(raw instanceof NDArray) && typeof raw !== 'number') {
-      throw new UpdateError(`theano.function: givens replaces ${key.describe()} by ${describeValue(raw)}; a replacement must be a symbolic variable, an NDArray or a number.${key.createdAt()}`);
+      throw new UpdateError(
+        `theano.function: givens replaces ${key.describe()} by ${describeValue(raw)}; a replacement must be a symbolic variable, an NDArray or a number.${key.createdAt()}`,
+      );
     }
     if (typeof raw === 'number') checkNumberFits(raw, key, 'givens: the replacement of');
     const value = raw instanceof Variable ? raw : raw instanceof NDArray ? constant(raw) : constant(raw, key.dtype);

@@ -95,10 +95,23 @@ export function verifyGrad(fun: (...inputs: Variable[]) => Variable, points: rea
   const central = opts.central ?? false;
   const rng = opts.rng ?? new RandomState(opts.seed ?? 42);
 
-  const inputs = pts.map((p, i) => new Variable(new TensorType(p.dtype, p.shape.map((d) => (d === 1 ? 1 : null))), null, 0, `input ${i}`));
+  const inputs = pts.map(
+    (p, i) =>
+      new Variable(
+        new TensorType(
+          p.dtype,
+          p.shape.map((d) => (d === 1 ? 1 : null)),
+        ),
+        null,
+        0,
+        `input ${i}`,
+      ),
+  );
   const out = fun(...inputs) as unknown;
   if (!(out instanceof Variable)) {
-    throw new TypeMismatchError(`verifyGrad: fun must return one symbolic variable; got ${Array.isArray(out) ? 'an array (verifyGrad checks one output: return one of them)' : typeof out}`);
+    throw new TypeMismatchError(
+      `verifyGrad: fun must return one symbolic variable; got ${Array.isArray(out) ? 'an array (verifyGrad checks one output: return one of them)' : typeof out}`,
+    );
   }
   if (!isFloat(out.dtype)) throw new TypeMismatchError(`verifyGrad: fun must return a float variable; got ${out.describe()}`);
 
@@ -108,7 +121,15 @@ export function verifyGrad(fun: (...inputs: Variable[]) => Variable, points: rea
   const forward = compileFunction(inputs, out, fnOpts(fast));
   const outShape = forward(...pts).shape;
 
-  const u = new Variable(new TensorType('float64', outShape.map(() => null)), null, 0, 'randomProjection');
+  const u = new Variable(
+    new TensorType(
+      'float64',
+      outShape.map(() => null),
+    ),
+    null,
+    0,
+    'randomProjection',
+  );
   const cost = sum(mul(u, out));
   cost.name = 'verifyGradCost';
   const costFn = compileFunction([...inputs, u], cost, fnOpts(fast));
@@ -127,7 +148,9 @@ export function verifyGrad(fun: (...inputs: Variable[]) => Variable, points: rea
       const n = numeric[k]!;
       const p = pts[k]!;
       if (a.shape.length !== p.shape.length || a.shape.some((d, i) => d !== p.shape[i])) {
-        throw new GradientError(`verifyGrad: the analytic gradient with respect to ${describeInput(k, pts)} has shape ${formatShape(a.shape)}; expected ${formatShape(p.shape)} (the shape of the input)`);
+        throw new GradientError(
+          `verifyGrad: the analytic gradient with respect to ${describeInput(k, pts)} has shape ${formatShape(a.shape)}; expected ${formatShape(p.shape)} (the shape of the input)`,
+        );
       }
       for (let i = 0; i < n.length; i++) {
         const av = a.data[i]!;
@@ -137,7 +160,20 @@ export function verifyGrad(fun: (...inputs: Variable[]) => Variable, points: rea
         if (!Number.isFinite(absErr) || !Number.isFinite(relErr)) {
           throw new GradientCheckError(
             `verifyGrad: the gradient with respect to ${describeInput(k, pts)} is not finite at element ${formatIndex(unravel(i, p.shape))}: analytic ${av}, numeric ${nv}${context(t, nTests, opts, eps, central)}`,
-            { input: k, position: i, index: unravel(i, p.shape), shape: p.shape.slice(), analytic: av, numeric: nv, absErr, relErr, test: t, absTol, relTol, eps },
+            {
+              input: k,
+              position: i,
+              index: unravel(i, p.shape),
+              shape: p.shape.slice(),
+              analytic: av,
+              numeric: nv,
+              absErr,
+              relErr,
+              test: t,
+              absTol,
+              relTol,
+              eps,
+            },
           );
         }
         const score = Math.min(absErr / absTol, relErr / relTol);
@@ -176,7 +212,8 @@ function numericGrad(costFn: TsanoFunction<NDArray>, pts: readonly NDArray[], pr
       const orig = data[i]!;
       data[i] = orig + eps;
       const up = data[i]! - orig;
-      if (up === 0) throw new GradientError(`verifyGrad: eps ${eps} is too small to change element ${i} of ${describeInput(k, pts)} (value ${orig}); pass a larger eps`);
+      if (up === 0)
+        throw new GradientError(`verifyGrad: eps ${eps} is too small to change element ${i} of ${describeInput(k, pts)} (value ${orig}); pass a larger eps`);
       const plus = cost();
       let diff: number;
       if (central) {

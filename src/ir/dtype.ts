@@ -47,7 +47,9 @@ export function dtypeOfArray(a: ArrayBufferView): DType {
   if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
   if (a instanceof Int8Array || a instanceof Int16Array || a instanceof Uint16Array) return 'int32';
   if (a instanceof Uint32Array) return 'float64';
-  throw new DTypeError(`ndarray: a ${a.constructor.name} cannot be converted; pass a Float32Array, Float64Array, Int32Array or Uint8Array (or nested arrays of numbers)`);
+  throw new DTypeError(
+    `ndarray: a ${a.constructor.name} cannot be converted; pass a Float32Array, Float64Array, Int32Array or Uint8Array (or nested arrays of numbers)`,
+  );
 }
 
 /** True when `data` is the storage class of `d` (Uint8Array for bool), so an NDArray may hold it as it is. */

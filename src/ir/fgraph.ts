@@ -153,4 +153,3 @@ export function ancestors(outputs: readonly Variable[]): Set<Variable> {
   }
   return seen;
 }
-

@@ -74,7 +74,8 @@ export class NDArray {
     // Empty arrays can still have huge leading axes, (2147483647, 0) needs 2147483647 empty rows: refuse those.
     let rows = 0;
     for (let a = 0, lead = 1; a < this.shape.length; a++) rows += lead *= a === 0 ? 1 : this.shape[a - 1]!;
-    if (rows > MAX_NESTED_ROWS) throw new ShapeError(`NDArray.toArray: an array of shape ${formatShape(this.shape)} would need ${rows} nested JS arrays (at most ${MAX_NESTED_ROWS})`);
+    if (rows > MAX_NESTED_ROWS)
+      throw new ShapeError(`NDArray.toArray: an array of shape ${formatShape(this.shape)} would need ${rows} nested JS arrays (at most ${MAX_NESTED_ROWS})`);
     const build = (axis: number, off: number): Nested => {
       if (axis === this.shape.length) return this.data[off]!;
       const out: Nested[] = [];
@@ -130,8 +131,12 @@ function flatten(value: Nested, shape: number[], out: number[], axis = 0, path =
     out.push(typeof value === 'boolean' ? (value ? 1 : 0) : value);
     return;
   }
-  if (!Array.isArray(value)) throw new ShapeError(`ndarray: ragged nested array: expected an array of length ${shape[axis]} at ${path || 'the top'}; got ${describeValue(value)}`);
-  if (value.length !== shape[axis]) throw new ShapeError(`ndarray: ragged nested array (rows of different lengths): ${path || 'the top'} has length ${value.length}, the first row at that depth ${shape[axis]}`);
+  if (!Array.isArray(value))
+    throw new ShapeError(`ndarray: ragged nested array: expected an array of length ${shape[axis]} at ${path || 'the top'}; got ${describeValue(value)}`);
+  if (value.length !== shape[axis])
+    throw new ShapeError(
+      `ndarray: ragged nested array (rows of different lengths): ${path || 'the top'} has length ${value.length}, the first row at that depth ${shape[axis]}`,
+    );
   for (let i = 0; i < value.length; i++) flatten((value as readonly Nested[])[i]!, shape, out, axis + 1, `${path}[${i}]`);
 }
 

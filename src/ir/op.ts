@@ -41,7 +41,18 @@ export interface Op {
 }
 
 /** C[cOff + i·ldc + j] += Σ_k A[aOff + i·K + k] · B[bOff + j·K + k]: the GEMM the convolutions are built on. */
-export type GemmNT = (M: number, N: number, K: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, ldc: number) => void;
+export type GemmNT = (
+  M: number,
+  N: number,
+  K: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+) => void;
 
 /**
  * Inner kernels a backend lends to an op's reference implementation: a GEMM, and the work area it needs (a
@@ -80,4 +91,3 @@ export function opToString(name: string, params?: Readonly<Record<string, unknow
     .map(([k, v]) => `${k}=${Array.isArray(v) ? `(${v.map(String).join(',')})` : String(v)}`);
   return parts.length ? `${name}{${parts.join(',')}}` : name;
 }
-

@@ -109,7 +109,10 @@ export function toDot(x: Printable): string {
       continue;
     }
     const node = v.owner;
-    const name = node.outputs.map((o) => o.name).filter(Boolean).join(', ');
+    const name = node.outputs
+      .map((o) => o.name)
+      .filter(Boolean)
+      .join(', ');
     lines.push(`  ${idOf(node)} [shape=box, label="${dotEscape(node.op.toString())}${name ? `\\n'${dotEscape(name)}'` : ''}"];`);
     for (const inp of node.inputs) {
       lines.push(`  ${idOf(inp.owner ?? inp)} -> ${idOf(node)} [label="${dotEscape(inp.type.toString())}", fontsize=8];`);

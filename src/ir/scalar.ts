@@ -15,5 +15,3 @@ export interface ScalarOp {
   /** Infix symbol for pp, e.g. '+'. */
   readonly infix?: string;
 }
-
-

@@ -97,7 +97,9 @@ export class SharedVariable extends Variable {
     if (arr.ndim !== this.ndim) throw new TypeMismatchError(`${label}: expected a ${this.type.describe()}; got shape ${formatShape(arr.shape)}`);
     if (arr.dtype !== this.dtype) {
       if (!canCastLosslessly(arr.dtype, this.dtype)) {
-        throw new TypeMismatchError(`${label}: expected ${this.dtype} values; got ${arr.dtype}, which may lose precision (convert it with .astype('${this.dtype}'))`);
+        throw new TypeMismatchError(
+          `${label}: expected ${this.dtype} values; got ${arr.dtype}, which may lose precision (convert it with .astype('${this.dtype}'))`,
+        );
       }
       this.storage = arr.astype(this.dtype);
       return;

@@ -30,7 +30,9 @@ export class AdvancedIncSubtensor implements Op {
     const sel = [commonLength(idx, node), ...x!.shape.slice(idx.length)];
     const yShape = [...new Array<number>(sel.length - y!.ndim).fill(1), ...y!.shape];
     if (yShape.some((d, a) => d !== 1 && d !== sel[a])) {
-      throw new ShapeError(`${this.name}: ${node.inputs[1]!.describeWithShape(y!.shape)} does not broadcast to the selection of ${node.inputs[0]!.describeWithShape(x!.shape)}.${node.outputs[0]!.createdAt()}`);
+      throw new ShapeError(
+        `${this.name}: ${node.inputs[1]!.describeWithShape(y!.shape)} does not broadcast to the selection of ${node.inputs[0]!.describeWithShape(x!.shape)}.${node.outputs[0]!.createdAt()}`,
+      );
     }
     return [x!.shape.slice()];
   }
@@ -61,7 +63,7 @@ export class AdvancedIncSubtensor implements Op {
       const base = flatOffset(x!, idx, r, node);
       for (let j = 0; j < inner; j++) {
         let yo = r * yStrides[0]!;
-        for (let a = 0; a < innerShape.length; a++) yo += Math.floor(j / innerStrides[a]!) % innerShape[a]! * yStrides[a + 1]!;
+        for (let a = 0; a < innerShape.length; a++) yo += (Math.floor(j / innerStrides[a]!) % innerShape[a]!) * yStrides[a + 1]!;
         const v = this.set ? yd[yo]! : o[base + j]! + yd[yo]!;
         o[base + j] = isBool ? (v !== 0 ? 1 : 0) : v;
       }
@@ -72,7 +74,11 @@ export class AdvancedIncSubtensor implements Op {
     const gx = this.set ? advancedIncSubtensor(gz!, zerosLike(y!), idx, true) : gz!;
     const picked = advancedSubtensor(gz!, idx);
     let gy = sumTo(picked, padLeft(y!, picked.ndim));
-    if (gy.ndim !== y!.ndim) gy = reshape(gy, Array.from({ length: y!.ndim }, (_, a) => shapeOf(y!, a)));
+    if (gy.ndim !== y!.ndim)
+      gy = reshape(
+        gy,
+        Array.from({ length: y!.ndim }, (_, a) => shapeOf(y!, a)),
+      );
     return [gx, gy, ...idx.map(() => null)];
   }
 

@@ -66,7 +66,9 @@ export function commonLength(idx: readonly NDArray[], node: Apply): number {
   for (const v of idx) {
     const d = v.shape[0]!;
     if (d !== 1 && n !== 1 && d !== n) {
-      throw new ShapeError(`${node.op.name}: index vectors differ in length: ${idx.map((a, i) => node.inputs[i + (node.inputs.length - idx.length)]!.describeWithShape(a.shape)).join(', ')}.${node.outputs[0]!.createdAt()}`);
+      throw new ShapeError(
+        `${node.op.name}: index vectors differ in length: ${idx.map((a, i) => node.inputs[i + (node.inputs.length - idx.length)]!.describeWithShape(a.shape)).join(', ')}.${node.outputs[0]!.createdAt()}`,
+      );
     }
     if (d !== 1) n = d;
   }

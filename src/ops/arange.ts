@@ -17,7 +17,9 @@ export class ARange implements Op {
     if (vals[2] === 0) throw new ShapeError(`arange: step is zero (start ${vals[0] ?? inputs[0]!.describe()}, stop ${vals[1] ?? inputs[1]!.describe()})`);
     const c = vals.every((v) => v !== null) ? count(vals[0]!, vals[1]!, vals[2]!) : null;
     if (c !== null && !(Number.isInteger(c) && c <= MAX_ELEMENTS)) {
-      throw new ShapeError(`arange: cannot make ${Number.isNaN(c) ? 'a range from non-finite bounds' : `a range of ${c} elements (at most ${MAX_ELEMENTS})`}: start ${vals[0]}, stop ${vals[1]}, step ${vals[2]}`);
+      throw new ShapeError(
+        `arange: cannot make ${Number.isNaN(c) ? 'a range from non-finite bounds' : `a range of ${c} elements (at most ${MAX_ELEMENTS})`}: start ${vals[0]}, stop ${vals[1]}, step ${vals[2]}`,
+      );
     }
     const n = c;
     return [new TensorType(isInteger(dtype) ? 'int32' : dtype, [n])];
@@ -30,7 +32,9 @@ export class ARange implements Op {
     if (values[2] === 0) throw new ShapeError(`arange: step is zero (${inputs()}).${node.outputs[0]!.createdAt()}`);
     const n = count(values[0]!, values[1]!, values[2]!);
     if (!Number.isInteger(n) || n > MAX_ELEMENTS) {
-      throw new ShapeError(`arange: cannot make ${Number.isNaN(n) ? 'a range from non-finite bounds' : `a range of ${n} elements (at most ${MAX_ELEMENTS})`}: ${inputs()}.${node.outputs[0]!.createdAt()}`);
+      throw new ShapeError(
+        `arange: cannot make ${Number.isNaN(n) ? 'a range from non-finite bounds' : `a range of ${n} elements (at most ${MAX_ELEMENTS})`}: ${inputs()}.${node.outputs[0]!.createdAt()}`,
+      );
     }
     return [[n]];
   }

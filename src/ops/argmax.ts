@@ -19,7 +19,8 @@ export class Argmax extends Reduce {
   perform([x]: readonly NDArray[], [out]: NDArray[], node: Apply): void {
     const o = out!.data;
     if (o.length === 0) return;
-    if (x!.size === 0) throw new ShapeError(`argmax: empty input: ${node.inputs[0]!.describeWithShape(x!.shape)} has no elements.${node.outputs[0]!.createdAt()}`);
+    if (x!.size === 0)
+      throw new ShapeError(`argmax: empty input: ${node.inputs[0]!.describeWithShape(x!.shape)} has no elements.${node.outputs[0]!.createdAt()}`);
     // Best value per output slot; o holds its index once a value has been seen (seen: index >= 0).
     const best = scratch64(o.length).fill(-Infinity);
     o.fill(-1);

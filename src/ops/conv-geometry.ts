@@ -44,7 +44,9 @@ const isNonNegInt = (v: unknown): v is number => typeof v === 'number' && Number
 /** Validates and normalises user options; an integer or (0, 0) border mode becomes a pair or 'valid', as in Theano. */
 export function normalizeConvOptions(opts: ConvOptions = {}): ConvParams {
   if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) {
-    throw new TypeMismatchError(`conv2d: options must be an object such as { borderMode: 'valid', subsample: [1, 1] }; got ${describeValue(opts)}.${atCallSite()}`);
+    throw new TypeMismatchError(
+      `conv2d: options must be an object such as { borderMode: 'valid', subsample: [1, 1] }; got ${describeValue(opts)}.${atCallSite()}`,
+    );
   }
   const bm = opts.borderMode ?? 'valid';
   let borderMode: BorderMode;
@@ -207,12 +209,12 @@ export function checkHintRuntime(op: string, hint: ShapeHint | null, hintName: s
 export function checkFits(op: string, axis: 0 | 1, n: number | null, f: number | null, pad: number, what: () => string, site = ''): void {
   const axisName = axis === 0 ? 'rows' : 'cols';
   if ((n !== null && n < 1) || (f !== null && f < 1)) {
-    throw new ShapeError(`${op}: the input and the filters need at least one of each spatial size (${axisName}: input ${n ?? '?'}, filter ${f ?? '?'}): ${what()}.${site}`);
+    throw new ShapeError(
+      `${op}: the input and the filters need at least one of each spatial size (${axisName}: input ${n ?? '?'}, filter ${f ?? '?'}): ${what()}.${site}`,
+    );
   }
   if (n === null || f === null || n + 2 * pad >= f) return;
-  throw new ShapeError(
-    `${op}: the filters are larger than the padded input (${axisName}: filter ${f} > input ${n} + 2 * padding ${pad}): ${what()}.${site}`,
-  );
+  throw new ShapeError(`${op}: the filters are larger than the padded input (${axisName}: filter ${f} > input ${n} + 2 * padding ${pad}): ${what()}.${site}`);
 }
 
 /** A variable for a static message, with the hint that refined its shape: "'x' (float32 tensor4) with inputShape (?, 1, 28, 28)". */

@@ -100,10 +100,7 @@ export class Conv2d implements Op {
   /** d/dinput = gradInputs(filters, gz), d/dfilters = gradFilters(input, gz); the spatial sizes travel as int scalars. */
   grad(inputs: readonly Variable[], _o: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
     const [x, w] = inputs as [Variable, Variable];
-    return [
-      conv2dGradInputs(w, gz!, [shapeOf(x, 2), shapeOf(x, 3)], this.conv),
-      conv2dGradFilters(x, gz!, [shapeOf(w, 2), shapeOf(w, 3)], this.conv),
-    ];
+    return [conv2dGradInputs(w, gz!, [shapeOf(x, 2), shapeOf(x, 3)], this.conv), conv2dGradFilters(x, gz!, [shapeOf(w, 2), shapeOf(w, 3)], this.conv)];
   }
 
   pp([x, w]: string[]): string {
@@ -127,7 +124,17 @@ export function conv2d(input: Variable, filters: Variable, params: ConvParams): 
  * Copies filters (O, C, fR, fW) into `dst` at `off` as float64, spatially flipped when `flip`: as an O × K matrix
  * (K = C·fR·fW, k = (c·fR + u)·fW + v), or as its K × O transpose when `transpose`.
  */
-export function packFilters(w: TypedArray, O: number, C: number, fR: number, fW: number, flip: boolean, transpose: boolean, dst: Float64Array, off: number): void {
+export function packFilters(
+  w: TypedArray,
+  O: number,
+  C: number,
+  fR: number,
+  fW: number,
+  flip: boolean,
+  transpose: boolean,
+  dst: Float64Array,
+  off: number,
+): void {
   const K = C * fR * fW;
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
@@ -243,7 +250,18 @@ export function col2imTaps(src: Float64Array, off: number, g: ConvGeometry, img:
  * the summed axis contiguous. 4 × 4 register tiles (16 float64 accumulators in locals, 8 loads per 16
  * multiply-adds); the edges in 4 × 1, 1 × 4 and 1 × 1 strips.
  */
-export function gemmNT(M: number, N: number, K: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, C: Float64Array, cOff: number, ldc: number): void {
+export function gemmNT(
+  M: number,
+  N: number,
+  K: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
   const K2 = 2 * K;
@@ -251,51 +269,113 @@ export function gemmNT(M: number, N: number, K: number, A: Float64Array, aOff: n
   for (let i = 0; i < M4; i += 4) {
     const a0 = aOff + i * K;
     for (let j = 0; j < N4; j += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0,
+        s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       let pb = bOff + j * K;
       const end = a0 + K;
       for (let pa = a0; pa < end; pa++, pb++) {
-        const y0 = B[pb]!, y1 = B[pb + K]!, y2 = B[pb + K2]!, y3 = B[pb + K3]!;
+        const y0 = B[pb]!,
+          y1 = B[pb + K]!,
+          y2 = B[pb + K2]!,
+          y3 = B[pb + K3]!;
         let x = A[pa]!;
-        s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        s00 += x * y0;
+        s01 += x * y1;
+        s02 += x * y2;
+        s03 += x * y3;
         x = A[pa + K]!;
-        s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        s10 += x * y0;
+        s11 += x * y1;
+        s12 += x * y2;
+        s13 += x * y3;
         x = A[pa + K2]!;
-        s20 += x * y0; s21 += x * y1; s22 += x * y2; s23 += x * y3;
+        s20 += x * y0;
+        s21 += x * y1;
+        s22 += x * y2;
+        s23 += x * y3;
         x = A[pa + K3]!;
-        s30 += x * y0; s31 += x * y1; s32 += x * y2; s33 += x * y3;
+        s30 += x * y0;
+        s31 += x * y1;
+        s32 += x * y2;
+        s33 += x * y3;
       }
       let c = cOff + i * ldc + j;
-      C[c] += s00; C[c + 1] += s01; C[c + 2] += s02; C[c + 3] += s03; c += ldc;
-      C[c] += s10; C[c + 1] += s11; C[c + 2] += s12; C[c + 3] += s13; c += ldc;
-      C[c] += s20; C[c + 1] += s21; C[c + 2] += s22; C[c + 3] += s23; c += ldc;
-      C[c] += s30; C[c + 1] += s31; C[c + 2] += s32; C[c + 3] += s33;
+      C[c] += s00;
+      C[c + 1] += s01;
+      C[c + 2] += s02;
+      C[c + 3] += s03;
+      c += ldc;
+      C[c] += s10;
+      C[c + 1] += s11;
+      C[c + 2] += s12;
+      C[c + 3] += s13;
+      c += ldc;
+      C[c] += s20;
+      C[c + 1] += s21;
+      C[c + 2] += s22;
+      C[c + 3] += s23;
+      c += ldc;
+      C[c] += s30;
+      C[c + 1] += s31;
+      C[c + 2] += s32;
+      C[c + 3] += s33;
     }
     for (let j = N4; j < N; j++) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let pb = bOff + j * K;
       const end = a0 + K;
       for (let pa = a0; pa < end; pa++, pb++) {
         const y = B[pb]!;
-        s0 += A[pa]! * y; s1 += A[pa + K]! * y; s2 += A[pa + K2]! * y; s3 += A[pa + K3]! * y;
+        s0 += A[pa]! * y;
+        s1 += A[pa + K]! * y;
+        s2 += A[pa + K2]! * y;
+        s3 += A[pa + K3]! * y;
       }
       const c = cOff + i * ldc + j;
-      C[c] += s0; C[c + ldc] += s1; C[c + 2 * ldc] += s2; C[c + 3 * ldc] += s3;
+      C[c] += s0;
+      C[c + ldc] += s1;
+      C[c + 2 * ldc] += s2;
+      C[c + 3 * ldc] += s3;
     }
   }
   for (let i = M4; i < M; i++) {
     const a0 = aOff + i * K;
     const end = a0 + K;
     for (let j = 0; j < N4; j += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let pb = bOff + j * K;
       for (let pa = a0; pa < end; pa++, pb++) {
         const x = A[pa]!;
-        s0 += x * B[pb]!; s1 += x * B[pb + K]!; s2 += x * B[pb + K2]!; s3 += x * B[pb + K3]!;
+        s0 += x * B[pb]!;
+        s1 += x * B[pb + K]!;
+        s2 += x * B[pb + K2]!;
+        s3 += x * B[pb + K3]!;
       }
       const c = cOff + i * ldc + j;
-      C[c] += s0; C[c + 1] += s1; C[c + 2] += s2; C[c + 3] += s3;
+      C[c] += s0;
+      C[c + 1] += s1;
+      C[c + 2] += s2;
+      C[c + 3] += s3;
     }
     for (let j = N4; j < N; j++) {
       let s = 0;

@@ -28,7 +28,8 @@ export class CrossentropySoftmax1HotDx implements Op {
 
   inferTypes([g, x, y]: readonly Variable[]): TensorType[] {
     if (g!.ndim !== 1 || !isFloat(g!.dtype)) throw new TypeMismatchError(`${this.name}: the output gradient must be a float vector; got ${g!.describe()}`);
-    if (x!.ndim !== 2 || !isFloat(x!.dtype) || y!.ndim !== 1) throw new TypeMismatchError(`${this.name}: takes a float matrix and an int vector; got ${x!.describe()} and ${y!.describe()}`);
+    if (x!.ndim !== 2 || !isFloat(x!.dtype) || y!.ndim !== 1)
+      throw new TypeMismatchError(`${this.name}: takes a float matrix and an int vector; got ${x!.describe()} and ${y!.describe()}`);
     return [x!.type];
   }
 

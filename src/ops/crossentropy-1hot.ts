@@ -57,7 +57,9 @@ export function checkLabels(x: NDArray, y: NDArray, node: Apply): [number, numbe
   const cols = x.shape[1]!;
   const [xv, yv] = [node.inputs[node.inputs.length - 2]!, node.inputs[node.inputs.length - 1]!];
   if (rows > x.shape[0]!) {
-    throw new IndexError(`${node.op.name}: ${yv.describeWithShape(y.shape)} has more labels than ${xv.describeWithShape(x.shape)} has rows.${node.outputs[0]!.createdAt()}`);
+    throw new IndexError(
+      `${node.op.name}: ${yv.describeWithShape(y.shape)} has more labels than ${xv.describeWithShape(x.shape)} has rows.${node.outputs[0]!.createdAt()}`,
+    );
   }
   for (let r = 0; r < rows; r++) {
     const raw = y.data[r]!;

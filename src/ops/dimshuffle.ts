@@ -23,7 +23,9 @@ export class DimShuffle implements Op {
   inferTypes([x]: readonly Variable[]): TensorType[] {
     const used = this.pattern.filter((p): p is number => p !== 'x');
     if (new Set(used).size !== used.length || used.some((a) => !Number.isInteger(a) || a < 0 || a >= x!.ndim)) {
-      throw new TypeMismatchError(`dimshuffle: pattern (${this.pattern.join(', ')}) is not valid for ${x!.describe()}: each axis 0..${x!.ndim - 1} may appear at most once`);
+      throw new TypeMismatchError(
+        `dimshuffle: pattern (${this.pattern.join(', ')}) is not valid for ${x!.describe()}: each axis 0..${x!.ndim - 1} may appear at most once`,
+      );
     }
     for (let a = 0; a < x!.ndim; a++) {
       const d = x!.type.shape[a];
@@ -31,13 +33,20 @@ export class DimShuffle implements Op {
         throw new ShapeError(`dimshuffle: pattern (${this.pattern.join(', ')}) drops axis ${a} of ${x!.describe()}, but only axes of size 1 can be dropped`);
       }
     }
-    return [new TensorType(x!.dtype, this.pattern.map((p) => (p === 'x' ? 1 : x!.type.shape[p]!)))];
+    return [
+      new TensorType(
+        x!.dtype,
+        this.pattern.map((p) => (p === 'x' ? 1 : x!.type.shape[p]!)),
+      ),
+    ];
   }
 
   outputShapes([x]: readonly NDArray[], node: Apply): number[][] {
     for (let a = 0; a < x!.ndim; a++) {
       if (!this.pattern.includes(a) && x!.shape[a] !== 1) {
-        throw new ShapeError(`dimshuffle: drops axis ${a} of ${node.inputs[0]!.describeWithShape(x!.shape)}, which is not of size 1.${node.outputs[0]!.createdAt()}`);
+        throw new ShapeError(
+          `dimshuffle: drops axis ${a} of ${node.inputs[0]!.describeWithShape(x!.shape)}, which is not of size 1.${node.outputs[0]!.createdAt()}`,
+        );
       }
     }
     return [this.pattern.map((p) => (p === 'x' ? 1 : x!.shape[p]!))];
@@ -102,15 +111,22 @@ function isIdentity(pattern: Pattern, ndim: number): boolean {
 
 export function dimshuffle(x: Variable, pattern: Pattern): Variable {
   if (!Array.isArray(pattern) || !pattern.every((p: unknown) => p === 'x' || (typeof p === 'number' && Number.isInteger(p)))) {
-    const shown = Array.isArray(pattern) ? `(${pattern.map((p: unknown) => (p === 'x' || typeof p === 'number' ? String(p) : describeValue(p))).join(', ')})` : describeValue(pattern);
-    throw new TypeMismatchError(`dimshuffle: pattern ${shown} is not valid for ${x.describe()}: its entries must be axis numbers 0..${x.ndim - 1} or 'x'.${atCallSite()}`);
+    const shown = Array.isArray(pattern)
+      ? `(${pattern.map((p: unknown) => (p === 'x' || typeof p === 'number' ? String(p) : describeValue(p))).join(', ')})`
+      : describeValue(pattern);
+    throw new TypeMismatchError(
+      `dimshuffle: pattern ${shown} is not valid for ${x.describe()}: its entries must be axis numbers 0..${x.ndim - 1} or 'x'.${atCallSite()}`,
+    );
   }
   if (isIdentity(pattern, x.ndim)) return x;
   return apply1(new DimShuffle(pattern), [x]);
 }
 
 export function transpose(x: Variable): Variable {
-  return dimshuffle(x, Array.from({ length: x.ndim }, (_, i) => x.ndim - 1 - i));
+  return dimshuffle(
+    x,
+    Array.from({ length: x.ndim }, (_, i) => x.ndim - 1 - i),
+  );
 }
 
 /** Pads `x` on the left with broadcastable axes up to `ndim` (NumPy's rank alignment). */

@@ -17,7 +17,21 @@ export interface GemmVariant {
   float32: boolean;
 }
 
-export type GemmKernel = (m: number, n: number, k: number, A: TypedArray, B: TypedArray, Z: TypedArray | null, zRow: number, zCol: number, O: TypedArray, alpha: number, beta: number, acc: Float64Array, skipZerosOfA: boolean) => void;
+export type GemmKernel = (
+  m: number,
+  n: number,
+  k: number,
+  A: TypedArray,
+  B: TypedArray,
+  Z: TypedArray | null,
+  zRow: number,
+  zCol: number,
+  O: TypedArray,
+  alpha: number,
+  beta: number,
+  acc: Float64Array,
+  skipZerosOfA: boolean,
+) => void;
 
 const cache = new Map<string, { fn: GemmKernel; source: string }>();
 
@@ -41,8 +55,7 @@ function store(row: string, col: string, sum: string, accumulate: boolean, float
 }
 
 const T = 4;
-const tile = (f: (r: number, c: number) => string, sep = ' ') =>
-  Array.from({ length: T * T }, (_, x) => f(Math.floor(x / T), x % T)).join(sep);
+const tile = (f: (r: number, c: number) => string, sep = ' ') => Array.from({ length: T * T }, (_, x) => f(Math.floor(x / T), x % T)).join(sep);
 
 function gemmSource({ transA, transB, accumulate, float32 }: GemmVariant): string {
   const a = (i: string, p: string) => (transA ? `A[(${p}) * m + ${i}]` : `A[(${i}) * k + ${p}]`);

@@ -40,12 +40,15 @@ export class Gemm implements Op {
   }
 
   protected split<T>(inputs: readonly T[]): { z?: T; beta?: T; alpha: T; a: T; b: T } {
-    return this.params.accumulate ? { z: inputs[0], beta: inputs[1], alpha: inputs[2]!, a: inputs[3]!, b: inputs[4]! } : { alpha: inputs[0]!, a: inputs[1]!, b: inputs[2]! };
+    return this.params.accumulate
+      ? { z: inputs[0], beta: inputs[1], alpha: inputs[2]!, a: inputs[3]!, b: inputs[4]! }
+      : { alpha: inputs[0]!, a: inputs[1]!, b: inputs[2]! };
   }
 
   inferTypes(inputs: readonly Variable[]): TensorType[] {
     const { z, beta, alpha, a, b } = this.split(inputs);
-    if (a.ndim !== 2 || b.ndim !== 2 || a.dtype !== b.dtype || !isFloat(a.dtype)) throw new TypeMismatchError(`gemm: A and B must be float matrices of one dtype; got ${a.describe()} and ${b.describe()}`);
+    if (a.ndim !== 2 || b.ndim !== 2 || a.dtype !== b.dtype || !isFloat(a.dtype))
+      throw new TypeMismatchError(`gemm: A and B must be float matrices of one dtype; got ${a.describe()} and ${b.describe()}`);
     for (const s of [alpha, beta]) if (s && s.ndim !== 0) throw new TypeMismatchError(`gemm: alpha and beta must be scalars; got ${s.describe()}`);
     const [m, k1] = this.dims(a.type.shape, this.params.transA);
     const [k2, n] = this.dims(b.type.shape, this.params.transB);
@@ -67,7 +70,11 @@ export class Gemm implements Op {
     const [k2, n] = this.dims(b.shape, this.params.transB);
     const off = this.params.accumulate ? 3 : 1;
     const fail = (what: string) => {
-      const operands = [node.inputs[off]!.describeWithShape(a.shape), node.inputs[off + 1]!.describeWithShape(b.shape), ...(z ? [node.inputs[0]!.describeWithShape(z.shape)] : [])];
+      const operands = [
+        node.inputs[off]!.describeWithShape(a.shape),
+        node.inputs[off + 1]!.describeWithShape(b.shape),
+        ...(z ? [node.inputs[0]!.describeWithShape(z.shape)] : []),
+      ];
       // Named after the user's op: the kernel computes their dot.
       return new ShapeError(`dot: ${what}: ${operands.join(' and ')}.${node.outputs[0]!.createdAt()}`);
     };
@@ -90,9 +97,34 @@ export class Gemm implements Op {
   }
 
   /** The rare case where Z is larger than a product with one row or column: the product broadcasts over Z. */
-  private broadcastProduct(m: number, n: number, k: number, a: NDArray, b: NDArray, z: NDArray, out: NDArray, alpha: number, beta: number, skip: boolean): void {
+  private broadcastProduct(
+    m: number,
+    n: number,
+    k: number,
+    a: NDArray,
+    b: NDArray,
+    z: NDArray,
+    out: NDArray,
+    alpha: number,
+    beta: number,
+    skip: boolean,
+  ): void {
     const prod = new NDArray(out.dtype, [m, n], allocArray(out.dtype, m * n));
-    gemmKernel({ ...this.params, accumulate: false, types: 'broadcast', float32: out.dtype === 'float32' }).fn(m, n, k, a.data, b.data, null, 0, 0, prod.data, alpha, 0, scratch64(n), skip);
+    gemmKernel({ ...this.params, accumulate: false, types: 'broadcast', float32: out.dtype === 'float32' }).fn(
+      m,
+      n,
+      k,
+      a.data,
+      b.data,
+      null,
+      0,
+      0,
+      prod.data,
+      alpha,
+      0,
+      scratch64(n),
+      skip,
+    );
     const r = out.dtype === 'float32' ? Math.fround : (x: number) => x;
     const [rows, cols] = out.shape as [number, number];
     for (let i = 0; i < rows; i++) {

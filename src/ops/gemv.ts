@@ -25,7 +25,8 @@ export class Gemv extends Gemm {
 
   override inferTypes(inputs: readonly Variable[]): TensorType[] {
     const { z, beta, alpha, a, b: x } = this.split(inputs);
-    if (a.ndim !== 2 || x.ndim !== 1 || a.dtype !== x.dtype || !isFloat(a.dtype)) throw new TypeMismatchError(`gemv: takes a float matrix and a vector of its dtype; got ${a.describe()} and ${x.describe()}`);
+    if (a.ndim !== 2 || x.ndim !== 1 || a.dtype !== x.dtype || !isFloat(a.dtype))
+      throw new TypeMismatchError(`gemv: takes a float matrix and a vector of its dtype; got ${a.describe()} and ${x.describe()}`);
     for (const s of [alpha, beta]) if (s && s.ndim !== 0) throw new TypeMismatchError(`gemv: alpha and beta must be scalars; got ${s.describe()}`);
     const [m, k] = this.dims(a.type.shape, this.params.transA);
     const kx = x.type.shape[0]!;
@@ -42,7 +43,11 @@ export class Gemv extends Gemm {
     const [m, k] = this.dims(a.shape, this.params.transA);
     const off = this.params.accumulate ? 3 : 1;
     const fail = (what: string) => {
-      const operands = [node.inputs[off]!.describeWithShape(a.shape), node.inputs[off + 1]!.describeWithShape(x.shape), ...(z ? [node.inputs[0]!.describeWithShape(z.shape)] : [])];
+      const operands = [
+        node.inputs[off]!.describeWithShape(a.shape),
+        node.inputs[off + 1]!.describeWithShape(x.shape),
+        ...(z ? [node.inputs[0]!.describeWithShape(z.shape)] : []),
+      ];
       return new ShapeError(`dot: ${what}: ${operands.join(' and ')}.${node.outputs[0]!.createdAt()}`);
     };
     if (k !== x.shape[0]) throw fail('inner dimensions differ');

@@ -34,11 +34,15 @@ export class IncSubtensor implements Op {
   }
 
   outputShapes([x, y, ...scalars]: readonly NDArray[], node: Apply): number[][] {
-    const region = resolveRanges(this.entries, x!.shape, scalars, node).filter((r) => r.keep).map((r) => r.count);
+    const region = resolveRanges(this.entries, x!.shape, scalars, node)
+      .filter((r) => r.keep)
+      .map((r) => r.count);
     const yShape = [...new Array<number>(region.length - y!.ndim).fill(1), ...y!.shape];
     const b = broadcastRuntime([region, yShape]);
     if (!Array.isArray(b) || b.some((d, i) => d !== region[i])) {
-      throw new ShapeError(`${this.name}: ${node.inputs[1]!.describeWithShape(y!.shape)} does not broadcast to the region ${formatShape(region)} of ${node.inputs[0]!.describeWithShape(x!.shape)}.${node.outputs[0]!.createdAt()}`);
+      throw new ShapeError(
+        `${this.name}: ${node.inputs[1]!.describeWithShape(y!.shape)} does not broadcast to the region ${formatShape(region)} of ${node.inputs[0]!.describeWithShape(x!.shape)}.${node.outputs[0]!.createdAt()}`,
+      );
     }
     return [x!.shape.slice()];
   }
@@ -94,7 +98,11 @@ export class IncSubtensor implements Op {
 
 /** Drops `count` leading axes of size 1 (the padding added to y). */
 function reshapeDrop(g: Variable, count: number): Variable {
-  return subtensor(g, Array.from({ length: count }, () => ({ kind: 'int' as const })), Array.from({ length: count }, () => zeroIndex));
+  return subtensor(
+    g,
+    Array.from({ length: count }, () => ({ kind: 'int' as const })),
+    Array.from({ length: count }, () => zeroIndex),
+  );
 }
 
 const zeroIndex = constant(0, 'int32');

@@ -9,7 +9,6 @@ import { IndexError } from '../util/errors.js';
  */
 export type IndexEntry = { kind: 'int' } | { kind: 'slice'; start: boolean; stop: boolean; step: boolean };
 
-
 /** `i, 2:?, ::?` style text for op names. */
 export function describeEntries(entries: readonly IndexEntry[]): string {
   return entries.map((e) => (e.kind === 'int' ? 'i' : `${e.start ? 's' : ''}:${e.stop ? 's' : ''}${e.step ? ':s' : ''}`)).join(',');
@@ -53,7 +52,9 @@ export function resolveRanges(entries: readonly IndexEntry[], shape: readonly nu
       const i = raw < 0 ? raw + n : raw;
       if (i < 0 || i >= n) {
         const x = node.inputs[xPos]!;
-        throw new IndexError(`${node.op.name}: index ${raw} is out of bounds for axis ${axis} of ${x.describeWithShape(shape)}, of size ${n}.${node.outputs[0]!.createdAt()}`);
+        throw new IndexError(
+          `${node.op.name}: index ${raw} is out of bounds for axis ${axis} of ${x.describeWithShape(shape)}, of size ${n}.${node.outputs[0]!.createdAt()}`,
+        );
       }
       return void ranges.push({ start: i, step: 1, count: 1, keep: false });
     }

@@ -42,7 +42,6 @@ export class LogSoftmax extends RowwiseOp {
     const expanded = x!.ndim === 2 ? dimshuffle(total, [0, 'x']) : total;
     return [sub(gz!, mul(expanded, exp(out!)))];
   }
-
 }
 
 /** gz = advancedIncSubtensor(zeros, values, [arange(0, labels.shape[0], 1), labels]): one value per labelled row. */

@@ -21,7 +21,10 @@ export class Extremum extends Reduce {
     const o = out!.data;
     if (o.length === 0) return;
     // NumPy's rule: an empty result is fine, an extremum over no elements is not.
-    if (x!.size === 0) throw new ShapeError(`${this.name}: reduction of an empty array: ${node.inputs[0]!.describeWithShape(x!.shape)} has no elements to take the ${this.name} of.${node.outputs[0]!.createdAt()}`);
+    if (x!.size === 0)
+      throw new ShapeError(
+        `${this.name}: reduction of an empty array: ${node.inputs[0]!.describeWithShape(x!.shape)} has no elements to take the ${this.name} of.${node.outputs[0]!.createdAt()}`,
+      );
     const isMax = this.name === 'max';
     const acc = scratch64(o.length).fill(isMax ? -Infinity : Infinity);
     this.forEach(x!, (v, off) => {

@@ -77,7 +77,8 @@ export function checkPoolParams(p: PoolParams, x: Variable): void {
   if (!isInts(p.ws, 1)) throw new TypeMismatchError(`maxPool2d: ws must be two positive integers; got ${fmtPair(p.ws)}: ${who}`);
   if (!isInts(p.stride, 1)) throw new TypeMismatchError(`maxPool2d: stride must be two positive integers; got ${fmtPair(p.stride)}: ${who}`);
   if (!isInts(p.pad, 0)) throw new TypeMismatchError(`maxPool2d: pad must be two non-negative integers; got ${fmtPair(p.pad)}: ${who}`);
-  if (typeof p.ignoreBorder !== 'boolean') throw new TypeMismatchError(`maxPool2d: ignoreBorder must be true or false; got ${showValue(p.ignoreBorder)}: ${who}`);
+  if (typeof p.ignoreBorder !== 'boolean')
+    throw new TypeMismatchError(`maxPool2d: ignoreBorder must be true or false; got ${showValue(p.ignoreBorder)}: ${who}`);
   if ((p.pad[0] !== 0 || p.pad[1] !== 0) && !p.ignoreBorder) {
     throw new ShapeError(`maxPool2d: padding works only with ignoreBorder true (as in Theano); got pad ${fmtPair(p.pad)} with ignoreBorder false: ${who}`);
   }
@@ -127,7 +128,10 @@ export function inferPooledShape(x: Variable, p: PoolParams): (number | null)[] 
       if (n === null) return null;
       if (n === 0) throw new ShapeError(`maxPool2d: the image is empty: input ${x.describe()}`);
       const len = pooledLength(n, p.ws[k], p.stride[k], p.pad[k], p.ignoreBorder);
-      if (len < 0) throw new ShapeError(`maxPool2d: the window ${fmtPair(p.ws)} is larger than the${p.pad[k] ? ' padded' : ''} image on axis ${s.length - 2 + k} (${n + 2 * p.pad[k]}) with ignoreBorder true: input ${x.describe()}`);
+      if (len < 0)
+        throw new ShapeError(
+          `maxPool2d: the window ${fmtPair(p.ws)} is larger than the${p.pad[k] ? ' padded' : ''} image on axis ${s.length - 2 + k} (${n + 2 * p.pad[k]}) with ignoreBorder true: input ${x.describe()}`,
+        );
       return len;
     };
     tail = [one(h, 0), one(w, 1)];

@@ -47,7 +47,8 @@ export class RandomDraw implements Op {
 
   outputShapes([, ...rest]: readonly NDArray[], node: Apply): number[][] {
     const shape = rest.slice(0, this.ndim).map((s) => s.item());
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ShapeError(`${this.name}: size (${shape.join(', ')}) is not a valid shape.${node.outputs[1]!.createdAt()}`);
+    if (shape.some((d) => !Number.isInteger(d) || d < 0))
+      throw new ShapeError(`${this.name}: size (${shape.join(', ')}) is not a valid shape.${node.outputs[1]!.createdAt()}`);
     return [[4], shape];
   }
 
@@ -102,7 +103,13 @@ export class RandomDraw implements Op {
 }
 
 /** Applies a draw; returns [new state, sample]. */
-export function randomDraw(dist: Distribution, state: Variable, size: readonly Variable[], params: readonly [Variable, Variable], dtype: DType): [Variable, Variable] {
+export function randomDraw(
+  dist: Distribution,
+  state: Variable,
+  size: readonly Variable[],
+  params: readonly [Variable, Variable],
+  dtype: DType,
+): [Variable, Variable] {
   const [newState, sample] = applyOp(new RandomDraw(dist, size.length, dtype), [state, ...size, ...params]);
   return [newState!, sample!];
 }

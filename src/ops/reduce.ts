@@ -14,14 +14,18 @@ export type AxisArg = number | readonly number[] | null | undefined;
 export function normalizeAxes(op: string, x: Variable, axis: AxisArg): number[] {
   if (axis === null || axis === undefined) return Array.from({ length: x.ndim }, (_, i) => i);
   if (typeof axis !== 'number' && !Array.isArray(axis)) {
-    throw new TypeMismatchError(`${op}: axis must be an integer, an array of integers, or null for all axes; got ${describeValue(axis)} for ${x.describe()}.${atCallSite()}`);
+    throw new TypeMismatchError(
+      `${op}: axis must be an integer, an array of integers, or null for all axes; got ${describeValue(axis)} for ${x.describe()}.${atCallSite()}`,
+    );
   }
   const list: unknown[] = typeof axis === 'number' ? [axis] : [...axis];
   const out = list.map((a) => (typeof a === 'number' && a < 0 ? a + x.ndim : a));
   out.forEach((a, i) => {
     if (typeof a !== 'number' || !Number.isInteger(a) || a < 0 || a >= x.ndim) {
       const range = x.ndim ? `; valid axes are ${-x.ndim}..${x.ndim - 1}` : ' (it has no axes)';
-      throw new TypeMismatchError(`${op}: axis ${typeof list[i] === 'number' ? list[i] : describeValue(list[i])} is out of range for ${x.describe()}${range}.${atCallSite()}`);
+      throw new TypeMismatchError(
+        `${op}: axis ${typeof list[i] === 'number' ? list[i] : describeValue(list[i])} is out of range for ${x.describe()}${range}.${atCallSite()}`,
+      );
     }
   });
   return [...new Set(out as number[])].sort((a, b) => a - b);
@@ -40,7 +44,12 @@ export abstract class Reduce implements Op {
   }
 
   inferTypes([x]: readonly Variable[]): TensorType[] {
-    return [new TensorType(this.outDType(x!.dtype), x!.type.shape.filter((_, a) => !this.axes.includes(a)))];
+    return [
+      new TensorType(
+        this.outDType(x!.dtype),
+        x!.type.shape.filter((_, a) => !this.axes.includes(a)),
+      ),
+    ];
   }
 
   outputShapes([x]: readonly NDArray[], _node: Apply): number[][] {

@@ -19,10 +19,12 @@ export class Reshape implements Op {
 
   inferTypes([x, ...dims]: readonly Variable[]): TensorType[] {
     for (const d of dims) {
-      if (d.ndim !== 0 || !isInteger(d.dtype)) throw new TypeMismatchError(`reshape: shape entries must be int scalars; got ${d.describe()} for ${x!.describe()}`);
+      if (d.ndim !== 0 || !isInteger(d.dtype))
+        throw new TypeMismatchError(`reshape: shape entries must be int scalars; got ${d.describe()} for ${x!.describe()}`);
     }
     const known = dims.map((d) => (d instanceof Constant ? d.value.item() : null));
-    if (known.filter((d) => d === -1).length > 1) throw new ShapeError(`reshape: at most one entry may be -1; got (${known.map((d) => d ?? '?').join(', ')}) for ${x!.describe()}`);
+    if (known.filter((d) => d === -1).length > 1)
+      throw new ShapeError(`reshape: at most one entry may be -1; got (${known.map((d) => d ?? '?').join(', ')}) for ${x!.describe()}`);
     const requested = known.slice();
     const inSize = x!.type.shape.every((d) => d !== null) ? sizeOf(x!.type.shape as number[]) : null;
     if (known.includes(-1) && inSize !== null && known.every((d) => d !== null)) {
@@ -34,7 +36,12 @@ export class Reshape implements Op {
     if (impossible || (inSize !== null && known.every((d) => d !== null && d >= 0) && sizeOf(known as number[]) !== inSize)) {
       throw new ShapeError(`reshape: cannot reshape ${x!.describe()}${inSize !== null ? ` (${inSize} elements)` : ''} to ${formatShape(requested)}`);
     }
-    return [new TensorType(x!.dtype, known.map((d) => (d === -1 ? null : d)))];
+    return [
+      new TensorType(
+        x!.dtype,
+        known.map((d) => (d === -1 ? null : d)),
+      ),
+    ];
   }
 
   outputShapes([x, ...dims]: readonly NDArray[], node: Apply): number[][] {
@@ -73,13 +80,17 @@ export class Reshape implements Op {
 /** Shape entries: numbers become int32 constants. */
 export function reshape(x: Variable, shape: readonly (number | Variable)[]): Variable {
   if (!Array.isArray(shape) || shape.length > MAX_RANK) {
-    throw new TypeMismatchError(`reshape: the new shape must be an array of at most ${MAX_RANK} sizes (numbers or int scalars); got ${describeValue(shape)} for ${x.describe()}.${atCallSite()}`);
+    throw new TypeMismatchError(
+      `reshape: the new shape must be an array of at most ${MAX_RANK} sizes (numbers or int scalars); got ${describeValue(shape)} for ${x.describe()}.${atCallSite()}`,
+    );
   }
   const dims = shape.map((d: unknown, i) => {
     if (d instanceof Variable) return d;
     if (typeof d === 'number' && Number.isInteger(d) && d >= -1 && d <= MAX_ELEMENTS) return constant(d, 'int32');
     const what = typeof d === 'number' ? String(d) : describeValue(d);
-    throw new ShapeError(`reshape: entry ${i} of the new shape is ${what}; each must be a non-negative integer, -1 (inferred) or an int scalar variable, for ${x.describe()}.${atCallSite()}`);
+    throw new ShapeError(
+      `reshape: entry ${i} of the new shape is ${what}; each must be a non-negative integer, -1 (inferred) or an int scalar variable, for ${x.describe()}.${atCallSite()}`,
+    );
   });
   return apply1(new Reshape(dims.length), [x, ...dims]);
 }
@@ -87,7 +98,9 @@ export function reshape(x: Variable, shape: readonly (number | Variable)[]): Var
 /** Keeps the first ndim-1 axes and collapses the rest (Theano's flatten(ndim)). */
 export function flatten(x: Variable, ndim = 1): Variable {
   if (typeof ndim !== 'number' || !Number.isInteger(ndim) || ndim < 1 || ndim > Math.max(x.ndim, 1)) {
-    throw new TypeMismatchError(`flatten: ndim must be an integer in 1..${Math.max(x.ndim, 1)}; got ${describeValue(ndim)} for ${x.describe()}.${atCallSite()}`);
+    throw new TypeMismatchError(
+      `flatten: ndim must be an integer in 1..${Math.max(x.ndim, 1)}; got ${describeValue(ndim)} for ${x.describe()}.${atCallSite()}`,
+    );
   }
   const lead = Array.from({ length: ndim - 1 }, (_, a) => shapeOf(x, a));
   return reshape(x, [...lead, -1]);

@@ -43,7 +43,9 @@ export class ShapeI implements Op {
 export function shapeOf(x: Variable, axis: number): Variable {
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -x.ndim || axis >= x.ndim) {
     const range = x.ndim ? `; valid axes are ${-x.ndim}..${x.ndim - 1}` : ' (it has no axes)';
-    throw new TypeMismatchError(`shape: axis ${typeof axis === 'number' ? axis : describeValue(axis)} is out of range for ${x.describe()}${range}.${atCallSite()}`);
+    throw new TypeMismatchError(
+      `shape: axis ${typeof axis === 'number' ? axis : describeValue(axis)} is out of range for ${x.describe()}${range}.${atCallSite()}`,
+    );
   }
   const a = axis < 0 ? axis + x.ndim : axis;
   const known = x.type.shape[a];

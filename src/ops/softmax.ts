@@ -15,7 +15,8 @@ export abstract class RowwiseOp implements Op {
   abstract readonly name: string;
 
   inferTypes([x]: readonly Variable[]): TensorType[] {
-    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype)) throw new TypeMismatchError(`${this.name}: takes a float vector or matrix; got ${x!.describe()}`);
+    if ((x!.ndim !== 1 && x!.ndim !== 2) || !isFloat(x!.dtype))
+      throw new TypeMismatchError(`${this.name}: takes a float vector or matrix; got ${x!.describe()}`);
     return [x!.type];
   }
 
@@ -63,7 +64,6 @@ export class Softmax extends RowwiseOp {
     const expanded = x!.ndim === 2 ? dimshuffle(rowDot, [0, 'x']) : rowDot;
     return [mul(sub(gz!, expanded), sm!)];
   }
-
 }
 
 const softmaxOp = new Softmax();

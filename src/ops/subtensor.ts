@@ -24,7 +24,11 @@ export class Subtensor implements Op {
   }
 
   outputShapes([x, ...scalars]: readonly NDArray[], node: Apply): number[][] {
-    return [resolveRanges(this.entries, x!.shape, scalars, node).filter((r) => r.keep).map((r) => r.count)];
+    return [
+      resolveRanges(this.entries, x!.shape, scalars, node)
+        .filter((r) => r.keep)
+        .map((r) => r.count),
+    ];
   }
 
   perform([x, ...scalars]: readonly NDArray[], [out]: NDArray[], node: Apply): void {
@@ -71,7 +75,8 @@ export function renderEntries(entries: readonly IndexEntry[], s: string[]): stri
 export function checkIndexInputs(op: string, x: Variable, entries: readonly IndexEntry[], scalars: readonly Variable[]): void {
   if (entries.length > x.ndim) throw new TypeMismatchError(`${op}: too many indices (${entries.length}) for ${x.describe()}`);
   for (const s of scalars) {
-    if (s.ndim !== 0 || !isInteger(s.dtype) || s.dtype === 'bool') throw new TypeMismatchError(`${op}: indices must be int scalars; got ${s.describe()} indexing ${x.describe()}`);
+    if (s.ndim !== 0 || !isInteger(s.dtype) || s.dtype === 'bool')
+      throw new TypeMismatchError(`${op}: indices must be int scalars; got ${s.describe()} indexing ${x.describe()}`);
   }
 }
 

@@ -15,13 +15,19 @@ export class SumToShape extends SumTo {
   override inferTypes([g, ...dims]: readonly Variable[]): TensorType[] {
     if (g!.ndim !== dims.length) throw new ShapeError(`sumTo: ${g!.describe()} cannot be reduced to a rank-${dims.length} shape`);
     for (const d of dims) if (d.ndim !== 0) throw new TypeMismatchError(`sumTo: sizes must be int scalars; got ${d.describe()}`);
-    return [new TensorType(g!.dtype, dims.map((d) => (d instanceof Constant ? d.value.item() : null)))];
+    return [
+      new TensorType(
+        g!.dtype,
+        dims.map((d) => (d instanceof Constant ? d.value.item() : null)),
+      ),
+    ];
   }
 
   override outputShapes([g, ...dims]: readonly NDArray[], node: Apply): number[][] {
     const shape = dims.map((d) => d.item());
     shape.forEach((d, a) => {
-      if (d !== 1 && d !== g!.shape[a]) throw new ShapeError(`sumTo: cannot reduce ${node.inputs[0]!.describeWithShape(g!.shape)} to shape (${shape.join(', ')})`);
+      if (d !== 1 && d !== g!.shape[a])
+        throw new ShapeError(`sumTo: cannot reduce ${node.inputs[0]!.describeWithShape(g!.shape)} to shape (${shape.join(', ')})`);
     });
     return [shape];
   }

@@ -20,7 +20,9 @@ export class SumTo implements Op {
   outputShapes([g, ref]: readonly NDArray[], node: Apply): number[][] {
     ref!.shape.forEach((d, a) => {
       if (d !== 1 && d !== g!.shape[a]) {
-        throw new ShapeError(`sumTo: cannot reduce ${node.inputs[0]!.describeWithShape(g!.shape)} to the shape of ${node.inputs[1]!.describeWithShape(ref!.shape)}`);
+        throw new ShapeError(
+          `sumTo: cannot reduce ${node.inputs[0]!.describeWithShape(g!.shape)} to the shape of ${node.inputs[1]!.describeWithShape(ref!.shape)}`,
+        );
       }
     });
     return [ref!.shape.slice()];

@@ -60,7 +60,12 @@ export const mergeDimshuffles: Rule = {
     if (!inner) return null;
     const p = (inner.op as DimShuffle).pattern;
     const q = (node.op as DimShuffle).pattern;
-    return [dimshuffle(inner.inputs[0]!, q.map((k) => (k === 'x' ? 'x' : p[k]!)))];
+    return [
+      dimshuffle(
+        inner.inputs[0]!,
+        q.map((k) => (k === 'x' ? 'x' : p[k]!)),
+      ),
+    ];
   },
 };
 
@@ -85,4 +90,15 @@ export const dropGradientBlockers: Rule = {
   },
 };
 
-export const canonicalizeRules: readonly Rule[] = [dropGradientBlockers, mulByZeroScalar, mulByOne, addZero, subZero, divByOne, doubleNeg, mergeDimshuffles, mergeReshapes, ...algebraRules];
+export const canonicalizeRules: readonly Rule[] = [
+  dropGradientBlockers,
+  mulByZeroScalar,
+  mulByOne,
+  addZero,
+  subZero,
+  divByOne,
+  doubleNeg,
+  mergeDimshuffles,
+  mergeReshapes,
+  ...algebraRules,
+];

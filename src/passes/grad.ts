@@ -40,7 +40,9 @@ export function grad(cost: Variable | null, wrt: Variable | readonly Variable[],
  * zeroGrad's): `connected[i]` is false exactly when `wrt[i]` is disconnected. Rop uses it.
  */
 export function gradWithConnectivity(cost: Variable | null, wrt: readonly Variable[], opts: GradOptions = {}): { grads: Variable[]; connected: boolean[] } {
-  const known = new Map<Variable, Variable>(opts.knownGrads instanceof Map ? opts.knownGrads : (opts.knownGrads ?? []).map(([v, g]) => [v, g] as [Variable, Variable]));
+  const known = new Map<Variable, Variable>(
+    opts.knownGrads instanceof Map ? opts.knownGrads : (opts.knownGrads ?? []).map(([v, g]) => [v, g] as [Variable, Variable]),
+  );
   if (cost === null) {
     // Theano's grad(cost=None, known_grads=...): what Lop uses.
     if (known.size === 0) throw new GradientError('grad: without a cost, knownGrads must give the gradient of at least one variable');
@@ -52,7 +54,8 @@ export function gradWithConnectivity(cost: Variable | null, wrt: readonly Variab
   }
   const costName = cost?.name ?? 'cost';
   for (const w of wrt) {
-    if (!isFloat(w.dtype)) throw new GradientError(`grad: cannot differentiate with respect to ${w.describe()}: gradients are defined for float variables only.`);
+    if (!isFloat(w.dtype))
+      throw new GradientError(`grad: cannot differentiate with respect to ${w.describe()}: gradients are defined for float variables only.`);
   }
   for (const [v, g] of known) {
     if (!isFloat(g.dtype)) throw new GradientError(`grad: the known gradient of ${v.describe()} must be a float; got ${g.describe()}`);
@@ -105,7 +108,9 @@ export function gradWithConnectivity(cost: Variable | null, wrt: readonly Variab
       // A zero adds nothing: skip it so dead subgraphs stay out of the gradient, but remember the connection.
       if (isKnownZero(g)) return void reachedByZero.add(input);
       if (g.ndim !== input.ndim) {
-        throw new GradientError(`grad: ${node.op.toString()} returned a gradient of rank ${g.ndim} for ${input.describe()} (an internal error in that op's gradient)`);
+        throw new GradientError(
+          `grad: ${node.op.toString()} returned a gradient of rank ${g.ndim} for ${input.describe()} (an internal error in that op's gradient)`,
+        );
       }
       contribute(input, g.dtype === input.dtype ? g : cast(g, input.dtype));
     });

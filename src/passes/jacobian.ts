@@ -37,7 +37,9 @@ export function jacobian(expression: Variable, wrt: OneOrMany, opts: JacobianOpt
   const wrts = wrt instanceof Variable ? [wrt] : wrt;
   if (expression.ndim === 0) return grad(expression, wrt, opts);
   if (expression.ndim !== 1) {
-    throw new GradientError(`jacobian: expects a vector (or scalar) expression; got ${expression.describe()}. Flatten it first: expression.flatten().${expression.createdAt()}`);
+    throw new GradientError(
+      `jacobian: expects a vector (or scalar) expression; got ${expression.describe()}. Flatten it first: expression.flatten().${expression.createdAt()}`,
+    );
   }
   const n = expression.type.shape[0];
   if (n === null || n === undefined) {

@@ -66,7 +66,8 @@ export function Rop(f: OneOrMany, wrt: OneOrMany, evalPoints: OneOrMany, opts: R
     const first = gradWithConnectivity(null, wrts, { knownGrads: [[fi, u]], disconnectedInputs: 'ignore' });
     if (!first.connected.some(Boolean)) {
       const message = `Rop: ${fi.describe()} does not depend on ${wrts.map((w) => w.describe()).join(', ')} (or only through ops that pass no gradient)`;
-      if (policy === 'raise') throw new DisconnectedInputError(`${message}. Pass disconnectedOutputs: 'ignore' or 'warn' to get zeros instead.${fi.createdAt()}`);
+      if (policy === 'raise')
+        throw new DisconnectedInputError(`${message}. Pass disconnectedOutputs: 'ignore' or 'warn' to get zeros instead.${fi.createdAt()}`);
       if (policy === 'warn') console.warn(`[tsano] ${message}; its Rop is zero`);
       return zerosLike(fi);
     }

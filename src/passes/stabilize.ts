@@ -28,7 +28,8 @@ export const logOnePlus: Rule = {
     if (!sum) return null;
     const out = node.outputs[0]!;
     const [a, b] = sum.inputs as [Variable, Variable];
-    const x = uniformConstant(a) === 1 && a.type.shape.every((d) => d === 1) ? b : uniformConstant(b) === 1 && b.type.shape.every((d) => d === 1) ? a : undefined;
+    const x =
+      uniformConstant(a) === 1 && a.type.shape.every((d) => d === 1) ? b : uniformConstant(b) === 1 && b.type.shape.every((d) => d === 1) ? a : undefined;
     return x && x.dtype === out.dtype ? [log1p(x)] : null;
   },
 };

@@ -59,7 +59,10 @@ function getAdvanced(x: Variable, indices: readonly Index[]): Variable {
   const vectors = lead.map((i, a) => {
     if (Array.isArray(i)) {
       (i as unknown[]).forEach((k, j) => {
-        if (typeof k !== 'number' || !Number.isInteger(k)) throw new TypeMismatchError(`get: index list ${a} of ${x.describe()} must hold integers; element ${j} is ${typeof k === 'number' ? k : describeValue(k)}.${atCallSite()}`);
+        if (typeof k !== 'number' || !Number.isInteger(k))
+          throw new TypeMismatchError(
+            `get: index list ${a} of ${x.describe()} must hold integers; element ${j} is ${typeof k === 'number' ? k : describeValue(k)}.${atCallSite()}`,
+          );
         checkIndexFits(x, a, k);
       });
       return constant(new NDArray('int32', [i.length], Int32Array.from(i as number[])));
@@ -93,8 +96,11 @@ function basicEntries(x: Variable, indices: readonly Index[], what: string): [In
     if (i instanceof Slice) {
       // Python clamps slice bounds to the axis: bounds beyond int32 mean the same as the int32 extremes.
       const clamp = (b: Bound): Bound => (typeof b === 'number' && Number.isInteger(b) ? Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, b)) : b);
-      const parts = [i.start, i.stop, i.step].map((b, k) => (b == null ? null : asIntScalar(clamp(b) as number | Variable, `${what}: slice ${['start', 'stop', 'step'][k]} on axis ${axis}`)));
-      if (parts[2] instanceof Constant && parts[2].value.item() === 0) throw new IndexError(`${what}: slice step cannot be zero (axis ${axis} of ${x.describe()}).${atCallSite()}`);
+      const parts = [i.start, i.stop, i.step].map((b, k) =>
+        b == null ? null : asIntScalar(clamp(b) as number | Variable, `${what}: slice ${['start', 'stop', 'step'][k]} on axis ${axis}`),
+      );
+      if (parts[2] instanceof Constant && parts[2].value.item() === 0)
+        throw new IndexError(`${what}: slice step cannot be zero (axis ${axis} of ${x.describe()}).${atCallSite()}`);
       entries.push({ kind: 'slice', start: parts[0] !== null, stop: parts[1] !== null, step: parts[2] !== null });
       for (const p of parts) if (p) scalars.push(p);
     } else {
@@ -133,7 +139,8 @@ export function arange(a: number | Variable, b?: number | Variable, step: number
   const [start, stop] = b === undefined ? [0, a] : [a, b];
   const parts = [start, stop, step].map((v, k) => {
     if (v instanceof Variable) return v;
-    if (typeof v !== 'number') throw new TypeMismatchError(`arange: ${['start', 'stop', 'step'][k]} must be a number or a scalar variable; got ${describeValue(v)}.${atCallSite()}`);
+    if (typeof v !== 'number')
+      throw new TypeMismatchError(`arange: ${['start', 'stop', 'step'][k]} must be a number or a scalar variable; got ${describeValue(v)}.${atCallSite()}`);
     return constant(v, Number.isInteger(v) && Math.abs(v) <= 2 ** 31 - 1 ? 'int32' : 'float64');
   });
   for (const p of parts) if (isFloat(p.dtype) && p.ndim !== 0) throw new TypeMismatchError(`arange: bounds must be scalars; got ${p.describe()}`);

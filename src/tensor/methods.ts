@@ -54,17 +54,35 @@ const P = Variable.prototype;
 const binaryMethods = ['add', 'sub', 'mul', 'div', 'pow', 'eq', 'neq', 'lt', 'gt', 'le', 'ge', 'maximum', 'minimum', 'dot'] as const;
 for (const m of binaryMethods) {
   const f = M[m];
-  Object.defineProperty(P, m, { value: function (this: Variable, y: TensorLike) { return f(this, y); }, writable: true, configurable: true });
+  Object.defineProperty(P, m, {
+    value: function (this: Variable, y: TensorLike) {
+      return f(this, y);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 const unaryMethods = ['neg', 'exp', 'log', 'sqrt', 'sqr', 'abs', 'tanh'] as const;
 for (const m of unaryMethods) {
   const f = M[m];
-  Object.defineProperty(P, m, { value: function (this: Variable) { return f(this); }, writable: true, configurable: true });
+  Object.defineProperty(P, m, {
+    value: function (this: Variable) {
+      return f(this);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 const reduceMethods = ['sum', 'mean', 'max', 'min', 'argmax'] as const;
 for (const m of reduceMethods) {
   const f = M[m];
-  Object.defineProperty(P, m, { value: function (this: Variable, axis?: AxisArg) { return f(this, axis); }, writable: true, configurable: true });
+  Object.defineProperty(P, m, {
+    value: function (this: Variable, axis?: AxisArg) {
+      return f(this, axis);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 P.astype = function (this: Variable, dtype: DType) {

@@ -18,7 +18,8 @@ export const softmax = (x: TensorLike): Variable => softmaxOp(asTensor(x, 'T.nne
 /** `relu(x, alpha = 0)`: max(x, 0), or a leaky variant with slope alpha below 0. */
 export function relu(x: TensorLike, alpha = 0): Variable {
   const v = asTensor(x, 'T.nnet.relu');
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new TypeMismatchError(`T.nnet.relu: alpha must be a finite number; got ${describeValue(alpha)}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha))
+    throw new TypeMismatchError(`T.nnet.relu: alpha must be a finite number; got ${describeValue(alpha)}`);
   if (alpha === 0) return reluOp(v);
   return add(reluOp(v), mul(alpha, neg(reluOp(neg(v)))));
 }
@@ -43,4 +44,3 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Vari
   const [o, t] = asTensors([output, target], 'T.nnet.binaryCrossentropy') as [Variable, Variable];
   return neg(add(mul(t, log(o)), mul(sub(1, t), log(sub(1, o)))));
 }
-

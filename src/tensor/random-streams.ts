@@ -54,7 +54,8 @@ export class RandomStreams {
   /** Counts of successes in `n` trials of probability `p` (n = 1: a 0/1 mask, as for dropout). */
   binomial(args: BinomialArgs): Variable {
     const { size, n = 1, p, dtype = 'int32' } = checkArgs(args, 'binomial');
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new TypeMismatchError(`RandomStreams.binomial: n must be a non-negative integer; got ${describeValue(n)}.${atCallSite()}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1)
+      throw new TypeMismatchError(`RandomStreams.binomial: n must be a non-negative integer; got ${describeValue(n)}.${atCallSite()}`);
     if (p === undefined) throw new TypeMismatchError('RandomStreams.binomial: p (the probability of success) is required');
     return this.draw('binomial', size, n, p, dtype);
   }
@@ -68,9 +69,13 @@ export class RandomStreams {
 
   private draw(dist: Distribution, size: Size, a: TensorLike, b: TensorLike, dtype: DType): Variable {
     checkDType(dtype, `RandomStreams.${dist}`);
-    if (!Array.isArray(size) || size.length > MAX_RANK) throw new TypeMismatchError(`RandomStreams.${dist}: size must be an array of at most ${MAX_RANK} sizes (numbers or int scalars); got ${describeValue(size)}.${atCallSite()}`);
+    if (!Array.isArray(size) || size.length > MAX_RANK)
+      throw new TypeMismatchError(
+        `RandomStreams.${dist}: size must be an array of at most ${MAX_RANK} sizes (numbers or int scalars); got ${describeValue(size)}.${atCallSite()}`,
+      );
     const sizes = size.map((d, i) => {
-      if (typeof d === 'number' && !(Number.isInteger(d) && d >= 0)) throw new ShapeError(`RandomStreams.${dist}: size entry ${i} must be a non-negative integer; got ${d}.${atCallSite()}`);
+      if (typeof d === 'number' && !(Number.isInteger(d) && d >= 0))
+        throw new ShapeError(`RandomStreams.${dist}: size entry ${i} must be a non-negative integer; got ${d}.${atCallSite()}`);
       return asIntScalar(d, `RandomStreams.${dist}: size entry ${i}`);
     });
     const [pa, pb] = asTensors([a, b], `RandomStreams.${dist}`);
@@ -83,7 +88,8 @@ export class RandomStreams {
 }
 
 function checkSeed(seed: unknown, where: string): void {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) throw new TypeMismatchError(`${where}: the seed must be an integer; got ${describeValue(seed)}.${atCallSite()}`);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed))
+    throw new TypeMismatchError(`${where}: the seed must be an integer; got ${describeValue(seed)}.${atCallSite()}`);
 }
 
 function checkArgs<A extends { size: Size }>(args: A, dist: Distribution): A {

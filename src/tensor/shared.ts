@@ -20,7 +20,8 @@ export interface SharedOptions {
  * Its static shape is unknown (any later `setValue` of the same rank is allowed), as Theano's.
  */
 export function shared(value: NDArray | Nested | TypedArray, opts: SharedOptions = {}): SharedVariable {
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new TypeMismatchError(`theano.shared: options must be an object such as { name: 'w' }; got ${describeValue(opts)}`);
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts))
+    throw new TypeMismatchError(`theano.shared: options must be an object such as { name: 'w' }; got ${describeValue(opts)}`);
   checkName(opts.name, 'theano.shared');
   if (opts.dtype !== undefined) checkDType(opts.dtype, `theano.shared${opts.name ? ` '${opts.name}'` : ''}`);
   let arr: NDArray;

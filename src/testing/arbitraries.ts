@@ -29,7 +29,13 @@ export function shapeArb(opts: ShapeOptions = {}): fc.Arbitrary<number[]> {
   const minDim = opts.minDim ?? 1;
   const maxDim = opts.maxDim ?? 4;
   const ones = opts.broadcastable ?? 0.2;
-  const dim = ones > 0 && minDim <= 1 ? fc.oneof({ arbitrary: fc.constant(1), weight: Math.round(ones * 100) }, { arbitrary: fc.integer({ min: minDim, max: maxDim }), weight: Math.round((1 - ones) * 100) }) : fc.integer({ min: minDim, max: maxDim });
+  const dim =
+    ones > 0 && minDim <= 1
+      ? fc.oneof(
+          { arbitrary: fc.constant(1), weight: Math.round(ones * 100) },
+          { arbitrary: fc.integer({ min: minDim, max: maxDim }), weight: Math.round((1 - ones) * 100) },
+        )
+      : fc.integer({ min: minDim, max: maxDim });
   return fc.array(dim, { minLength: minRank, maxLength: maxRank });
 }
 

@@ -35,7 +35,18 @@ export type CheckGradResult = { status: 'passed'; report: VerifyGradReport } | {
 export function checkGrad(fun: (...inputs: Variable[]) => Variable, points: readonly GradPoint[], opts: CheckGradOptions = {}): CheckGradResult {
   const pts = points.map((p) => toNDArray(p as NDArray, undefined, undefined, 'float64'));
   const names = opts.names ?? pts.map((_, i) => `input ${i}`);
-  const inputs = pts.map((p, i) => new Variable(new TensorType(p.dtype, p.shape.map((d) => (d === 1 ? 1 : null))), null, 0, names[i]));
+  const inputs = pts.map(
+    (p, i) =>
+      new Variable(
+        new TensorType(
+          p.dtype,
+          p.shape.map((d) => (d === 1 ? 1 : null)),
+        ),
+        null,
+        0,
+        names[i],
+      ),
+  );
   const output = fun(...inputs);
   const f64 = pts.every((p) => p.dtype === 'float64');
   const margin = opts.kinkMargin ?? (f64 ? 1e-4 : 3e-2);

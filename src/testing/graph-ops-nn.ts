@@ -82,7 +82,11 @@ export const nnetOps: readonly GraphOp[] = [
     build: ([a0], p) => {
       const a = toMatrix(a0!);
       const [rows, cols] = a.shape as [number, number];
-      const labels = new NDArray('int32', [rows], Int32Array.from({ length: rows }, (_, i) => (p + 3 * i) % cols));
+      const labels = new NDArray(
+        'int32',
+        [rows],
+        Int32Array.from({ length: rows }, (_, i) => (p + 3 * i) % cols),
+      );
       return { v: T.nnet.categoricalCrossentropy(T.nnet.softmax(a.v), constant(labels)), shape: [rows] };
     },
   },
@@ -91,7 +95,11 @@ export const nnetOps: readonly GraphOp[] = [
     arity: 1,
     build: ([a], p) => {
       const n = sizeOf(a!.shape);
-      const targets = new NDArray('float64', a!.shape.slice(), Float64Array.from({ length: n }, (_, i) => ((p + 7 * i) % 10) / 10 + 0.05));
+      const targets = new NDArray(
+        'float64',
+        a!.shape.slice(),
+        Float64Array.from({ length: n }, (_, i) => ((p + 7 * i) % 10) / 10 + 0.05),
+      );
       return { v: T.nnet.binaryCrossentropy(T.nnet.sigmoid(a!.v), constant(targets)), shape: a!.shape.slice() };
     },
   },
@@ -139,6 +147,14 @@ export const convPoolOps: readonly GraphOp[] = [
   },
 ];
 
-
 /** Every differentiable op family: what `graphArb` draws from unless told otherwise. */
-export const defaultGraphOps: readonly GraphOp[] = [...elementwiseOps, ...kinkOps, ...reductionOps, ...shapeOps, ...indexingOps, ...linearOps, ...nnetOps, ...convPoolOps];
+export const defaultGraphOps: readonly GraphOp[] = [
+  ...elementwiseOps,
+  ...kinkOps,
+  ...reductionOps,
+  ...shapeOps,
+  ...indexingOps,
+  ...linearOps,
+  ...nnetOps,
+  ...convPoolOps,
+];

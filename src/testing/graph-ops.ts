@@ -290,4 +290,3 @@ function setOrInc(name: string, f: (region: Variable, value: Variable) => Variab
     },
   };
 }
-

@@ -245,6 +245,10 @@ export function graphArb(opts: GraphOptions = {}): fc.Arbitrary<GraphCase> {
 }
 
 /** A GraphCase from an explicit recipe (to replay a shrunk counterexample, or to write one by hand). */
-export function graphCase(shapes: readonly (readonly number[])[], recipe: Recipe, opts: { seed?: number; ops?: readonly GraphOp[]; maxElements?: number } = {}): GraphCase {
+export function graphCase(
+  shapes: readonly (readonly number[])[],
+  recipe: Recipe,
+  opts: { seed?: number; ops?: readonly GraphOp[]; maxElements?: number } = {},
+): GraphCase {
   return new GraphCase(shapes, recipe, opts.seed ?? 1, opts.ops ?? defaultGraphOps, opts.maxElements ?? 48);
 }

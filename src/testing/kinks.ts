@@ -84,7 +84,8 @@ function poolProbe(node: Apply, margin: number): Probe {
     check: ([count, drop]) => {
       const windows = node.outputs[0]!;
       const nWindows = drop!.size;
-      if (Math.abs(count!.item() - nWindows) > 1e-6) return `${describe(node)}: some window of ${windows.name ?? 'its input'} has tied maxima (${count!.item()} winners for ${nWindows} windows)`;
+      if (Math.abs(count!.item() - nWindows) > 1e-6)
+        return `${describe(node)}: some window of ${windows.name ?? 'its input'} has tied maxima (${count!.item()} winners for ${nWindows} windows)`;
       let worst = -Infinity;
       for (let i = 0; i < drop!.data.length; i++) worst = Math.max(worst, drop!.data[i]!);
       return worst > -margin / 2 ? `${describe(node)}: some window has a runner-up within ${margin} of its maximum` : null;
@@ -128,7 +129,11 @@ export function findKink(output: Variable, inputs: readonly Variable[], points: 
     .map((n) => probesFor(n, margin))
     .filter((p): p is Probe => p !== null);
   if (probes.length === 0) return null;
-  const f = compileFunction([...inputs], probes.flatMap((p) => p.outputs), { mode: 'FAST_COMPILE', onUnusedInput: 'ignore', allowInputDowncast: true, name: 'findKink' });
+  const f = compileFunction(
+    [...inputs],
+    probes.flatMap((p) => p.outputs),
+    { mode: 'FAST_COMPILE', onUnusedInput: 'ignore', allowInputDowncast: true, name: 'findKink' },
+  );
   const values = f(...points);
   let k = 0;
   for (const p of probes) {

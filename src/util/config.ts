@@ -26,7 +26,10 @@ const allowed: { [K in keyof Config]?: readonly string[] } = {
 /** Parses a TSANO_FLAGS string; unknown keys or values are errors that list what is accepted. */
 export function parseFlags(flags: string): Partial<Config> {
   const out: Record<string, string | number> = {};
-  for (const part of flags.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of flags
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? '' : part.slice(eq + 1).trim();

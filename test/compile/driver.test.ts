@@ -8,11 +8,24 @@ import { TensorType } from '../../src/ir/type.js';
 describe('the generated driver', () => {
   it('runs the schedule from the second call of a shape signature, with the same results as the first', () => {
     const x = T.dmatrix('x');
-    const w = theano.shared(theano.ndarray([[1, 2], [3, 4]], undefined, 'float64'), { name: 'w' });
+    const w = theano.shared(
+      theano.ndarray(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        undefined,
+        'float64',
+      ),
+      { name: 'w' },
+    );
     const f = theano.function([x], [T.nnet.sigmoid(T.dot(x, w)).sum(), x.mul(2)], { updates: [[w, w.mul(0.5)]] });
     const g = theano.function([x], [T.nnet.sigmoid(T.dot(x, w)).sum(), x.mul(2)], { mode: 'FAST_COMPILE', noDefaultUpdates: true });
     expect(f.driverSource()).toBeUndefined();
-    const a = [[0.5, -1], [2, 0.25]];
+    const a = [
+      [0.5, -1],
+      [2, 0.25],
+    ];
     for (let call = 0; call < 4; call++) {
       const want = g(a).map((r) => Array.from(r.data));
       const got = f(a).map((r) => Array.from(r.data));
@@ -25,7 +38,14 @@ describe('the generated driver', () => {
   });
 
   it('handles shapes that change with values inside a signature (the last, smaller mini-batch) and new signatures', () => {
-    const data = theano.shared(theano.ndarray(Array.from({ length: 25 }, (_, i) => i), [25], 'float64'), { name: 'data' });
+    const data = theano.shared(
+      theano.ndarray(
+        Array.from({ length: 25 }, (_, i) => i),
+        [25],
+        'float64',
+      ),
+      { name: 'data' },
+    );
     const i = T.iscalar('i');
     const batch = data.get(T.slice(i.mul(10), i.add(1).mul(10)));
     const f = theano.function([i], batch.mul(2).add(1));

@@ -7,22 +7,45 @@ describe('theano.function: updates', () => {
     const a = theano.shared(theano.ndarray([1], undefined, 'float64'), { name: 'a' });
     const b = theano.shared(theano.ndarray([10], undefined, 'float64'), { name: 'b' });
     // A swap only works if neither update sees the other's new value.
-    const swap = theano.function([], [], { updates: [[a, b], [b, a]] });
+    const swap = theano.function([], [], {
+      updates: [
+        [a, b],
+        [b, a],
+      ],
+    });
     swap();
     expect(a.getValue().toArray()).toEqual([10]);
     expect(b.getValue().toArray()).toEqual([1]);
-    const step = theano.function([], [], { updates: [[a, a.add(b)], [b, a.mul(2)]] });
+    const step = theano.function([], [], {
+      updates: [
+        [a, a.add(b)],
+        [b, a.mul(2)],
+      ],
+    });
     step(); // a = 10 + 1, b = 10 * 2 (old a)
     expect(a.getValue().toArray()).toEqual([11]);
     expect(b.getValue().toArray()).toEqual([20]);
   });
 
   it('returns outputs computed from the values before the updates', () => {
-    const c = theano.shared(theano.ndarray([[1, 2], [3, 4]], undefined, 'float64'), { name: 'c' });
+    const c = theano.shared(
+      theano.ndarray(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        undefined,
+        'float64',
+      ),
+      { name: 'c' },
+    );
     const inc = theano.function([], c.sum(), { updates: [[c, c.add(1)]] });
     expect(inc().item()).toBe(10);
     expect(inc().item()).toBe(14);
-    expect(c.getValue().toArray()).toEqual([[3, 4], [5, 6]]);
+    expect(c.getValue().toArray()).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   it('an output that is the shared variable itself is a snapshot, not the live storage', () => {
@@ -56,7 +79,19 @@ describe('theano.function: updates', () => {
 
 describe('theano.function: givens', () => {
   it('substitutes a variable by an expression of shared data before compiling', () => {
-    const data = theano.shared(theano.ndarray([[1, 2], [3, 4], [5, 6], [7, 8]], undefined, 'float64'), { name: 'data' });
+    const data = theano.shared(
+      theano.ndarray(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ],
+        undefined,
+        'float64',
+      ),
+      { name: 'data' },
+    );
     const x = T.dmatrix('x');
     const i = T.lscalar('i');
     const f = theano.function([i], x.sum(), { givens: [[x, data.get(T.slice(i.mul(2), i.add(1).mul(2)))]] });
@@ -133,7 +168,14 @@ describe('theano.function: errors at compile time', () => {
     up1.name = 'double';
     const up2 = w.add(1);
     up2.name = 'plusOne';
-    expect(() => theano.function([], [], { updates: [[w, up1], [w, up2]] })).toThrow(/shared variable 'w' \(float32 vector\) is updated twice: by 'double'.* and by 'plusOne'/);
+    expect(() =>
+      theano.function([], [], {
+        updates: [
+          [w, up1],
+          [w, up2],
+        ],
+      }),
+    ).toThrow(/shared variable 'w' \(float32 vector\) is updated twice: by 'double'.* and by 'plusOne'/);
   });
 
   it('refuses an update of another type, naming both and the fix', () => {
@@ -141,7 +183,9 @@ describe('theano.function: errors at compile time', () => {
     const d = T.dvector('d');
     const bad = w.add(d); // float32 + float64 → float64
     expect(() => theano.function([d], [], { updates: [[w, bad]] })).toThrow(theano.UpdateError);
-    expect(() => theano.function([d], [], { updates: [[w, bad]] })).toThrow(/update of shared variable 'w' \(float32 vector\) has type float64 vector.*T\.cast/);
+    expect(() => theano.function([d], [], { updates: [[w, bad]] })).toThrow(
+      /update of shared variable 'w' \(float32 vector\) has type float64 vector.*T\.cast/,
+    );
     const m = T.matrix('m');
     expect(() => theano.function([m], [], { updates: [[w, m]] })).toThrow(/must be a float32 vector/);
   });
@@ -154,7 +198,9 @@ describe('theano.function: errors at compile time', () => {
   it('refuses a given of another type', () => {
     const x = T.matrix('x');
     const y = T.dmatrix('y');
-    expect(() => theano.function([y], x.sum(), { givens: [[x, y]] })).toThrow(/givens replaces 'x' \(float32 matrix.*by 'y' \(float64 matrix.*must be a float32 matrix/);
+    expect(() => theano.function([y], x.sum(), { givens: [[x, y]] })).toThrow(
+      /givens replaces 'x' \(float32 matrix.*by 'y' \(float64 matrix.*must be a float32 matrix/,
+    );
     const v = T.vector('v');
     expect(() => theano.function([v], x.sum(), { givens: [[x, v]] })).toThrow(theano.TypeMismatchError);
   });
@@ -199,7 +245,11 @@ describe('theano.function: profile mode', () => {
   it('counts calls and time per kernel', () => {
     const x = T.dmatrix('x');
     const f = theano.function([x], T.dot(x, x.T).sum(), { profile: true });
-    for (let i = 0; i < 3; i++) f([[1, 2], [3, 4]]);
+    for (let i = 0; i < 3; i++)
+      f([
+        [1, 2],
+        [3, 4],
+      ]);
     const p = f.profile();
     expect(p.kernels.map((k) => k.calls)).toEqual(p.kernels.map(() => 3));
     expect(p.kernels.map((k) => k.name).sort()).toEqual(['gemm{transB=true}', 'sum{axis=(0,1)}']);
@@ -220,8 +270,20 @@ describe('theano.function: DEBUG_MODE', () => {
 
   it('reports a rewrite that changes values, naming the output and the element', async () => {
     const { canonicalizeRules } = await import('../../src/passes/canonicalize.js');
-    const rules = canonicalizeRules as unknown as { name: string; tracks: string[]; doc: string; tags: string[]; rewrite: (n: { inputs: theano.Variable[] }) => theano.Variable[] | null }[];
-    const wrong = { name: 'wrongNeg', doc: '-x -> x (wrong on purpose)', tags: ['canonicalize'], tracks: ['neg'], rewrite: (n: { inputs: theano.Variable[] }) => [n.inputs[0]!] };
+    const rules = canonicalizeRules as unknown as {
+      name: string;
+      tracks: string[];
+      doc: string;
+      tags: string[];
+      rewrite: (n: { inputs: theano.Variable[] }) => theano.Variable[] | null;
+    }[];
+    const wrong = {
+      name: 'wrongNeg',
+      doc: '-x -> x (wrong on purpose)',
+      tags: ['canonicalize'],
+      tracks: ['neg'],
+      rewrite: (n: { inputs: theano.Variable[] }) => [n.inputs[0]!],
+    };
     rules.push(wrong);
     try {
       const x = T.dvector('x');
@@ -240,7 +302,12 @@ describe('theano.function: shape signatures', () => {
     const x = T.dmatrix('x');
     const f = theano.function([x], x.mul(2).sum(1));
     for (let k = 0; k < 3; k++) {
-      expect(f([[1, 2], [3, 4]]).toArray()).toEqual([6, 14]);
+      expect(
+        f([
+          [1, 2],
+          [3, 4],
+        ]).toArray(),
+      ).toEqual([6, 14]);
       expect(f([[5, 6]]).toArray()).toEqual([22]);
     }
   });
@@ -256,11 +323,19 @@ describe('theano.function: memory planning', () => {
     const out = v.sum();
     const f = theano.function([x], out);
     const plain = theano.function([x], out, { mode: 'FAST_COMPILE' });
-    const a = [[0.1, 0.2], [0.3, 0.4]];
+    const a = [
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ];
     expect(f(a).item()).toBeCloseTo(plain(a).item(), 12);
     expect(f(a).item()).toBeCloseTo(plain(a).item(), 12); // second call reuses the plan
-    const exe = new ReferenceCpuBackend().prepare(f.fgraph) as unknown as { run: (l: (v: theano.Variable) => theano.NDArray) => theano.NDArray[]; bufferCounts(): number[] };
-    exe.run((leaf) => ('value' in leaf && leaf.owner === null && leaf !== x ? (leaf as unknown as { value: theano.NDArray }).value : theano.ndarray(a, undefined, 'float64')));
+    const exe = new ReferenceCpuBackend().prepare(f.fgraph) as unknown as {
+      run: (l: (v: theano.Variable) => theano.NDArray) => theano.NDArray[];
+      bufferCounts(): number[];
+    };
+    exe.run((leaf) =>
+      'value' in leaf && leaf.owner === null && leaf !== x ? (leaf as unknown as { value: theano.NDArray }).value : theano.ndarray(a, undefined, 'float64'),
+    );
     const intermediates = f.fgraph.toposort().length;
     expect(exe.bufferCounts()[0]).toBeLessThan(intermediates / 2);
   });

@@ -51,7 +51,9 @@ describe('an exception inside a kernel', () => {
     y.name = 'y';
     const f = theano.function([x], y);
     expect(() => f([1, 2])).toThrow(BackendError);
-    expect(() => f([1, 2])).toThrow(/^broken, computing 'y': the kernel failed \(TypeError: cannot read properties of undefined\); inputs 'x' \(float64 vector, shape \(2,\)\); Created at test\/compile\/guards\.test\.ts:50\. This is a bug in tsano/);
+    expect(() => f([1, 2])).toThrow(
+      /^broken, computing 'y': the kernel failed \(TypeError: cannot read properties of undefined\); inputs 'x' \(float64 vector, shape \(2,\)\); Created at test\/compile\/guards\.test\.ts:50\. This is a bug in tsano/,
+    );
   });
 
   it("tsano's own errors pass through unchanged", () => {
@@ -99,12 +101,20 @@ describe('memory limit', () => {
 
 describe('bounded compile time', () => {
   it('a rule that keeps firing is a CompileError naming it, not a hang', () => {
-    const toSub: Rule = { name: 'negToSub', doc: '-x -> 0 - x', tags: [], tracks: ['neg'], rewrite: (node) => [sub(T.constant(0, 'float64'), node.inputs[0]!)] };
+    const toSub: Rule = {
+      name: 'negToSub',
+      doc: '-x -> 0 - x',
+      tags: [],
+      tracks: ['neg'],
+      rewrite: (node) => [sub(T.constant(0, 'float64'), node.inputs[0]!)],
+    };
     const toNeg: Rule = { name: 'subToNeg', doc: '0 - x -> -x', tags: [], tracks: ['sub'], rewrite: (node) => [neg(node.inputs[1]!)] };
     const flip = [toSub, toNeg];
     const x = T.dvector('x');
     const fg = new FunctionGraph([x], [neg(x)]);
     expect(() => runRules(fg, 'test', flip)).toThrow(CompileError);
-    expect(() => runRules(new FunctionGraph([x], [neg(x)]), 'test', flip)).toThrow(/did not reach a fixed point in \d+ sweeps; still firing: (negToSub|subToNeg)/);
+    expect(() => runRules(new FunctionGraph([x], [neg(x)]), 'test', flip)).toThrow(
+      /did not reach a fixed point in \d+ sweeps; still firing: (negToSub|subToNeg)/,
+    );
   });
 });

@@ -14,13 +14,24 @@ function sgd(mode: 'FAST_RUN' | 'FAST_COMPILE' | 'DEBUG_MODE') {
   const x = T.matrix('x');
   const y = T.ivector('y');
   const p = T.nnet.softmax(T.dot(x, w).add(b));
-  const cost = T.mean(T.log(p).get(T.arange(y.shape(0)), y)).neg().add(w.sqr().sum().mul(0.01));
+  const cost = T.mean(T.log(p).get(T.arange(y.shape(0)), y))
+    .neg()
+    .add(w.sqr().sum().mul(0.01));
   const [gw, gb] = T.grad(cost, [w, b]);
-  const f = theano.function([x, y], cost, { mode, updates: [[w, w.sub(gw!.mul(0.1))], [b, b.sub(gb!.mul(0.1))]] });
+  const f = theano.function([x, y], cost, {
+    mode,
+    updates: [
+      [w, w.sub(gw!.mul(0.1))],
+      [b, b.sub(gb!.mul(0.1))],
+    ],
+  });
   return { f, w, b };
 }
 
-const xs = [[1, 0, 0, 2, 0, 1], [0, 0, 3, 0, 1, 0]];
+const xs = [
+  [1, 0, 0, 2, 0, 1],
+  [0, 0, 3, 0, 1, 0],
+];
 const ys = [2, 0];
 
 describe('updates written in place into the shared variables', () => {
@@ -70,11 +81,21 @@ describe('updates written in place into the shared variables', () => {
   it('updates that read each other see old values: swaps and cross sums', () => {
     const a = theano.shared(theano.ndarray([1, 2], [2], 'float64'), { name: 'a' });
     const c = theano.shared(theano.ndarray([10, 20], [2], 'float64'), { name: 'c' });
-    const cross = theano.function([], [], { updates: [[a, a.add(c)], [c, c.add(a)]] as [SharedVariable, Variable][] });
+    const cross = theano.function([], [], {
+      updates: [
+        [a, a.add(c)],
+        [c, c.add(a)],
+      ] as [SharedVariable, Variable][],
+    });
     cross();
     expect(Array.from(a.getValue().data)).toEqual([11, 22]);
     expect(Array.from(c.getValue().data)).toEqual([11, 22]);
-    const swap = theano.function([], [], { updates: [[a, c], [c, a.mul(2)]] as [SharedVariable, Variable][] });
+    const swap = theano.function([], [], {
+      updates: [
+        [a, c],
+        [c, a.mul(2)],
+      ] as [SharedVariable, Variable][],
+    });
     swap();
     expect(Array.from(a.getValue().data)).toEqual([11, 22]);
     expect(Array.from(c.getValue().data)).toEqual([22, 44]);

@@ -2,14 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadMnistSplits,
-  mnistDataDir,
-  readIdxImages,
-  readIdxLabels,
-  type IdxImages,
-  type MnistSplits,
-} from '../../examples/network3/mnist.js';
+import { loadMnistSplits, mnistDataDir, readIdxImages, readIdxLabels, type IdxImages, type MnistSplits } from '../../examples/network3/mnist.js';
 
 describe('MNIST IDX files', () => {
   const dir = mnistDataDir();

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomState } from '../../src/index.js';
 import { EXPERIMENTS, experimentNames, getExperiment } from '../../examples/network3/experiments.js';
-import { defaultConfig, parseCli, runEnsemble, runExperiment, type EnsembleResultsFile, type EnsembleRun, type ResultsFile } from '../../examples/network3/main.js';
+import {
+  defaultConfig,
+  parseCli,
+  runEnsemble,
+  runExperiment,
+  type EnsembleResultsFile,
+  type EnsembleRun,
+  type ResultsFile,
+} from '../../examples/network3/main.js';
 import { loadMnistSplits, type MnistSplits } from '../../examples/network3/mnist.js';
 import { accuracyOf, architecture, describeSpec } from '../../examples/network3/network3.js';
 
@@ -31,9 +39,28 @@ const BOOK: Record<string, { layers: string[]; epochs: number; eta: number; lmbd
   'conv2-tanh': { layers: conv2('tanh'), epochs: 20, eta: 0.1, lmbda: 0, expanded: false },
   'conv2-relu': { layers: conv2('ReLU'), epochs: 60, eta: 0.03, lmbda: 0.1, expanded: false },
   'conv2-relu-expanded': { layers: conv2('ReLU'), epochs: 60, eta: 0.03, lmbda: 0.1, expanded: true },
-  'conv2-relu-expanded-fc2': { layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 100, 'ReLU'), fc(100, 100, 'ReLU'), sm(100)], epochs: 60, eta: 0.03, lmbda: 0.1, expanded: true },
-  dropout: { layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 1000, 'ReLU', 0.5), fc(1000, 1000, 'ReLU', 0.5), sm(1000, 0.5)], epochs: 40, eta: 0.03, lmbda: 0, expanded: true },
-  ensemble: { layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 1000, 'ReLU', 0.5), fc(1000, 1000, 'ReLU', 0.5), sm(1000, 0.5)], epochs: 40, eta: 0.03, lmbda: 0, expanded: true, members: 5 },
+  'conv2-relu-expanded-fc2': {
+    layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 100, 'ReLU'), fc(100, 100, 'ReLU'), sm(100)],
+    epochs: 60,
+    eta: 0.03,
+    lmbda: 0.1,
+    expanded: true,
+  },
+  dropout: {
+    layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 1000, 'ReLU', 0.5), fc(1000, 1000, 'ReLU', 0.5), sm(1000, 0.5)],
+    epochs: 40,
+    eta: 0.03,
+    lmbda: 0,
+    expanded: true,
+  },
+  ensemble: {
+    layers: [conv20('ReLU'), conv40('ReLU'), fc(640, 1000, 'ReLU', 0.5), fc(1000, 1000, 'ReLU', 0.5), sm(1000, 0.5)],
+    epochs: 40,
+    eta: 0.03,
+    lmbda: 0,
+    expanded: true,
+    members: 5,
+  },
 };
 
 describe('the experiments table', () => {
@@ -41,9 +68,18 @@ describe('the experiments table', () => {
     expect(experimentNames()).toEqual(Object.keys(BOOK));
     for (const [name, book] of Object.entries(BOOK)) {
       const e = getExperiment(name);
-      expect({ epochs: e.epochs, eta: e.eta, lmbda: e.lmbda, expanded: e.expanded, miniBatchSize: e.miniBatchSize }, name).toEqual({ epochs: book.epochs, eta: book.eta, lmbda: book.lmbda, expanded: book.expanded, miniBatchSize: 10 });
+      expect({ epochs: e.epochs, eta: e.eta, lmbda: e.lmbda, expanded: e.expanded, miniBatchSize: e.miniBatchSize }, name).toEqual({
+        epochs: book.epochs,
+        eta: book.eta,
+        lmbda: book.lmbda,
+        expanded: book.expanded,
+        miniBatchSize: 10,
+      });
       expect(e.members, name).toBe(book.members);
-      expect(e.layers(new RandomState(0), 10).map((l) => describeSpec(l.spec())), name).toEqual(book.layers);
+      expect(
+        e.layers(new RandomState(0), 10).map((l) => describeSpec(l.spec())),
+        name,
+      ).toEqual(book.layers);
     }
   });
 
@@ -59,7 +95,16 @@ describe('the experiments table', () => {
 
 // Training images per experiment (expanded ones get 5x as many): about 30 mini-batches each, so the whole file
 // stays well under a minute on the reference CPU backend.
-const TRAIN_SIZE: Record<string, number> = { shallow: 1000, conv1: 300, conv2: 300, 'conv2-tanh': 300, 'conv2-relu': 300, 'conv2-relu-expanded': 60, 'conv2-relu-expanded-fc2': 60, dropout: 40 };
+const TRAIN_SIZE: Record<string, number> = {
+  shallow: 1000,
+  conv1: 300,
+  conv2: 300,
+  'conv2-tanh': 300,
+  'conv2-relu': 300,
+  'conv2-relu-expanded': 60,
+  'conv2-relu-expanded-fc2': 60,
+  dropout: 40,
+};
 
 describe('every experiment runs (1 epoch, shortened)', () => {
   for (const name of Object.keys(TRAIN_SIZE)) {
@@ -79,10 +124,17 @@ describe('every experiment runs (1 epoch, shortened)', () => {
         expect(a).toBeLessThanOrEqual(1);
       }
       expect(lines).toContain(`Epoch 0: validation accuracy ${(e.validationAccuracy * 100).toFixed(2)}%`);
-      if (BOOK[name]!.expanded) expect(lines[0]).toBe(`Expanded the training data by one-pixel shifts: ${TRAIN_SIZE[name]} images → ${TRAIN_SIZE[name]! * 5} ${lines[0]!.slice(lines[0]!.lastIndexOf('('))}`);
+      if (BOOK[name]!.expanded)
+        expect(lines[0]).toBe(
+          `Expanded the training data by one-pixel shifts: ${TRAIN_SIZE[name]} images → ${TRAIN_SIZE[name]! * 5} ${lines[0]!.slice(lines[0]!.lastIndexOf('('))}`,
+        );
       const results = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
       expect(results).toMatchObject({ experiment: name, finished: true, finalTestAccuracy: run.finalTestAccuracy });
-      expect(readFileSync(join(tmp, `${name}.filters.png`)).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        readFileSync(join(tmp, `${name}.filters.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
     });
   }
 
@@ -105,7 +157,9 @@ describe('ensemble', () => {
 
   it('trains 5 dropout networks from seeds seed..seed+4', () => {
     expect(run.members).toHaveLength(5);
-    expect(lines.filter((l) => l.startsWith('Training ensemble member'))).toEqual([1, 2, 3, 4, 5].map((k) => `Training ensemble member ${k} of 5 (seed ${10 + k})`));
+    expect(lines.filter((l) => l.startsWith('Training ensemble member'))).toEqual(
+      [1, 2, 3, 4, 5].map((k) => `Training ensemble member ${k} of 5 (seed ${10 + k})`),
+    );
     for (const m of run.members) expect(architecture(m.network).map(describeSpec)).toEqual(BOOK['dropout']!.layers);
     // Different seeds: different initial (and so trained) weights.
     const w0 = run.members.map((m) => m.network.layers[0]!.w.getValue().data[0]);
@@ -134,7 +188,9 @@ describe('ensemble', () => {
     expect(run.accuracy).toBe(accuracyOf(run.predictions, run.labels));
     run.members.forEach((m, k) => expect(lines).toContain(`Member ${k + 1} (seed ${11 + k}): test accuracy ${(m.finalTestAccuracy * 100).toFixed(2)}%`));
     const wrong = run.labels.filter((l, i) => l !== run.predictions[i]).length;
-    expect(lines.at(-1)).toBe(`Ensemble of 5 networks (majority vote): test accuracy ${(run.accuracy * 100).toFixed(2)}% (${wrong} of 100 test images misclassified)`);
+    expect(lines.at(-1)).toBe(
+      `Ensemble of 5 networks (majority vote): test accuracy ${(run.accuracy * 100).toFixed(2)}% (${wrong} of 100 test images misclassified)`,
+    );
     const file = JSON.parse(readFileSync(path(), 'utf8')) as EnsembleResultsFile;
     expect(file).toMatchObject({ experiment: 'ensemble', finished: true, ensembleTestAccuracy: run.accuracy, misclassified: wrong, testSize: 100 });
     expect(file.members.map((m) => m.seed)).toEqual([11, 12, 13, 14, 15]);

@@ -50,7 +50,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const small = (n: number): MnistSplits => ({ training: headSplit(splits.training, n), validation: headSplit(splits.validation, 200), test: headSplit(splits.test, 200) });
+const small = (n: number): MnistSplits => ({
+  training: headSplit(splits.training, n),
+  validation: headSplit(splits.validation, 200),
+  test: headSplit(splits.test, 200),
+});
 
 //// Well-formedness checks for the pictures
 interface Png {
@@ -172,12 +176,18 @@ describe('ConvPoolLayer', () => {
   });
 
   it('checks its shapes, and Network checks that the layers fit together', () => {
-    expect(() => new ConvPoolLayer({ filterShape: [20, 2, 5, 5], imageShape: [10, 1, 28, 28] })).toThrow(/filterShape\[1\] \(2 input feature maps\) differs from imageShape\[1\] \(1\)/);
+    expect(() => new ConvPoolLayer({ filterShape: [20, 2, 5, 5], imageShape: [10, 1, 28, 28] })).toThrow(
+      /filterShape\[1\] \(2 input feature maps\) differs from imageShape\[1\] \(1\)/,
+    );
     expect(() => new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [10, 1, 4, 4] })).toThrow(/leave nothing of 4x4 images/);
     const conv = new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [10, 1, 28, 28] });
-    expect(() => new Network([conv, new FullyConnectedLayer({ nIn: 100, nOut: 10 })], 10)).toThrow(/layer 1 \(FullyConnectedLayer\) takes 100 inputs per example, but layer 0 \(ConvPoolLayer\) gives 2880/);
+    expect(() => new Network([conv, new FullyConnectedLayer({ nIn: 100, nOut: 10 })], 10)).toThrow(
+      /layer 1 \(FullyConnectedLayer\) takes 100 inputs per example, but layer 0 \(ConvPoolLayer\) gives 2880/,
+    );
     const conv2 = new ConvPoolLayer({ filterShape: [20, 1, 5, 5], imageShape: [20, 1, 28, 28] });
-    expect(() => new Network([conv2, new SoftmaxLayer({ nIn: 2880, nOut: 10 })], 10)).toThrow(/imageShape\[0\] \(20\) must be the network's mini-batch size \(10\)/);
+    expect(() => new Network([conv2, new SoftmaxLayer({ nIn: 2880, nOut: 10 })], 10)).toThrow(
+      /imageShape\[0\] \(20\) must be the network's mini-batch size \(10\)/,
+    );
   });
 });
 
@@ -266,7 +276,11 @@ describe('learning-rate schedules', () => {
       progress: false,
     });
     expect(result.epochs.map((e) => e.eta)).toEqual([0.1, 0.05, 0.025]);
-    expect(lines.filter((l) => l.startsWith('Learning rate'))).toEqual(['Learning rate for epoch 0: 0.1', 'Learning rate for epoch 1: 0.05', 'Learning rate for epoch 2: 0.025']);
+    expect(lines.filter((l) => l.startsWith('Learning rate'))).toEqual([
+      'Learning rate for epoch 0: 0.1',
+      'Learning rate for epoch 1: 0.05',
+      'Learning rate for epoch 2: 0.025',
+    ]);
   });
 });
 
@@ -281,7 +295,11 @@ describe('early stopping', () => {
     };
     const net = new Network(getExperiment('shallow').layers(new RandomState(0), 10), 10);
     const lines: string[] = [];
-    const result = net.SGD(sharedData(copies(100)), 20, 10, 0.1, sharedData(copies(100)), null, 0, { earlyStopping: 3, log: (l) => lines.push(l), progress: false });
+    const result = net.SGD(sharedData(copies(100)), 20, 10, 0.1, sharedData(copies(100)), null, 0, {
+      earlyStopping: 3,
+      log: (l) => lines.push(l),
+      progress: false,
+    });
     expect(result.epochs[0]!.validationAccuracy).toBe(1);
     expect(result.epochs).toHaveLength(4); // epoch 0 sets the best; 1, 2, 3 do not improve on it
     expect(result.stoppedEarly).toBe(true);
@@ -296,7 +314,10 @@ describe('early stopping', () => {
     const improved = result.epochs.map((e, k) => k === 0 || e.validationAccuracy > Math.max(...result.epochs.slice(0, k).map((p) => p.validationAccuracy)));
     const firstStall = improved.indexOf(false);
     expect(result.epochs).toHaveLength(firstStall < 0 ? 3 : Math.min(3, firstStall + 1));
-    const off = runExperiment(defaultConfig('shallow', { epochs: 3, trainSize: 100, validationSize: 100, testSize: 100, eta: 1e-9 }), { splits: small(100), ...quiet });
+    const off = runExperiment(defaultConfig('shallow', { epochs: 3, trainSize: 100, validationSize: 100, testSize: 100, eta: 1e-9 }), {
+      splits: small(100),
+      ...quiet,
+    });
     expect(off.result.epochs).toHaveLength(3);
     expect(off.result.stoppedEarly).toBe(false);
   });
@@ -304,7 +325,10 @@ describe('early stopping', () => {
 
 describe('Network.accuracy and predict on any data set', () => {
   it('counts every example, also a last partial mini-batch', () => {
-    const { network, result } = runExperiment(defaultConfig('shallow', { epochs: 1, trainSize: 500, validationSize: 200, testSize: 200 }), { splits: small(500), ...quiet });
+    const { network, result } = runExperiment(defaultConfig('shallow', { epochs: 1, trainSize: 500, validationSize: 200, testSize: 200 }), {
+      splits: small(500),
+      ...quiet,
+    });
     const [, validation] = loadDataShared({ splits: small(500) });
     // On a multiple of the mini-batch size: the mean of the mini-batch accuracies SGD printed.
     expect(network.accuracy(validation)).toBeCloseTo(result.epochs[0]!.validationAccuracy, 10);
@@ -327,7 +351,11 @@ describe('saving and loading networks', () => {
 
   beforeAll(() => {
     shallowFile = join(tmp, 'shallow.net.json');
-    const { network } = runExperiment(defaultConfig('shallow', { epochs: 1, trainSize: 300, validationSize: 200, testSize: 200 }), { splits: small(300), save: shallowFile, ...quiet });
+    const { network } = runExperiment(defaultConfig('shallow', { epochs: 1, trainSize: 300, validationSize: 200, testSize: 200 }), {
+      splits: small(300),
+      save: shallowFile,
+      ...quiet,
+    });
     trained = network;
     validation = loadDataShared({ splits: small(300) })[1];
   });
@@ -359,7 +387,13 @@ describe('saving and loading networks', () => {
     saveNetwork(net, file, { experiment: 'dropout' });
     const back = loadNetwork(file, { expect: { layers: architecture(net), miniBatchSize: 10, name: 'experiment dropout' } }).network;
     expect(architecture(back)).toEqual(architecture(net));
-    expect(back.layers.map((l) => l.constructor.name)).toEqual(['ConvPoolLayer', 'ConvPoolLayer', 'FullyConnectedLayer', 'FullyConnectedLayer', 'SoftmaxLayer']);
+    expect(back.layers.map((l) => l.constructor.name)).toEqual([
+      'ConvPoolLayer',
+      'ConvPoolLayer',
+      'FullyConnectedLayer',
+      'FullyConnectedLayer',
+      'SoftmaxLayer',
+    ]);
     back.params.forEach((p, k) => expect(p.getValue().data).toEqual(net.params[k]!.getValue().data));
     const test = sharedData(headSplit(splits.test, 30));
     expect(back.predict(test)).toEqual(net.predict(test));
@@ -369,8 +403,18 @@ describe('saving and loading networks', () => {
     const lines: string[] = [];
     const cfg = defaultConfig('shallow', { epochs: 0, trainSize: 300, validationSize: 200, testSize: 200 });
     runExperiment(cfg, { splits: small(300), load: shallowFile, log: (l) => lines.push(l), progress: false });
-    expect(lines[0]).toMatch(new RegExp(`^Loaded network from .*shallow\\.net\\.json: validation accuracy ${(trained.accuracy(validation) * 100).toFixed(2)}%, test accuracy \\d+\\.\\d\\d%$`));
-    expect(() => runExperiment(defaultConfig('conv1', { epochs: 0, trainSize: 300, validationSize: 200, testSize: 200 }), { splits: small(300), load: shallowFile, ...quiet })).toThrow(
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^Loaded network from .*shallow\\.net\\.json: validation accuracy ${(trained.accuracy(validation) * 100).toFixed(2)}%, test accuracy \\d+\\.\\d\\d%$`,
+      ),
+    );
+    expect(() =>
+      runExperiment(defaultConfig('conv1', { epochs: 0, trainSize: 300, validationSize: 200, testSize: 200 }), {
+        splits: small(300),
+        load: shallowFile,
+        ...quiet,
+      }),
+    ).toThrow(
       /network file .*shallow\.net\.json: its architecture differs from experiment conv1's: layer 0 is FullyConnectedLayer\(nIn 784, nOut 100, sigmoid, pDropout 0\) in the file but ConvPoolLayer\(filterShape \[20, 1, 5, 5\], .*\) is expected/,
     );
   });
@@ -419,11 +463,20 @@ describe('saving and loading networks', () => {
       resaved('missing.net', (_m, p) => delete p['layer1.b']),
       /'layer1\.b' is missing from the file/,
     );
-    expectError(resaved('v3.net', (m) => (m['version'] = 3)), /unknown version 3; this program reads version 2/);
-    expectError(resaved('other.net', (m) => (m['format'] = 'hello')), /not a network3 network file/);
+    expectError(
+      resaved('v3.net', (m) => (m['version'] = 3)),
+      /unknown version 3; this program reads version 2/,
+    );
+    expectError(
+      resaved('other.net', (m) => (m['format'] = 'hello')),
+      /not a network3 network file/,
+    );
     const badKind = resaved('kind.net', (m) => (m.layers[0]!['kind'] = 'LSTMLayer'));
     expectError(badKind, /layer 0: unknown layer kind "LSTMLayer"/);
-    expectError(resaved('misfit.net', (m) => (m.layers[1]!['nIn'] = 30)), /its layers do not fit together: Network: layer 1 \(SoftmaxLayer\) takes 30 inputs/);
+    expectError(
+      resaved('misfit.net', (m) => (m.layers[1]!['nIn'] = 30)),
+      /its layers do not fit together: Network: layer 1 \(SoftmaxLayer\) takes 30 inputs/,
+    );
   });
 
   it('loads weights saved under the other float dtype (another floatX), converting them', () => {
@@ -466,7 +519,9 @@ describe('overfitting diagnostics', () => {
     const path = join(tmp, 'diag', 'r.json');
     const cfg = defaultConfig('shallow', { epochs: 2, trainSize: 300, validationSize: 100, testSize: 100, trainEvalSize: 200 });
     const { result } = runExperiment(cfg, { splits: small(300), results: path, ...quiet });
-    const csv = readFileSync(join(tmp, 'diag', 'r.overfitting.csv'), 'utf8').trimEnd().split('\n');
+    const csv = readFileSync(join(tmp, 'diag', 'r.overfitting.csv'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(csv[0]).toBe('epoch,eta,mean_cost,training_accuracy,validation_accuracy,test_accuracy,gap');
     expect(csv).toHaveLength(3);
     result.epochs.forEach((e, k) => {
@@ -481,7 +536,16 @@ describe('overfitting diagnostics', () => {
     expect(report.trainingEvalSize).toBe(200);
     expect(report.epochs).toHaveLength(2);
     expect(report.summary.finalTrainingAccuracy).toBe(result.epochs[1]!.trainingAccuracy);
-    expect(Object.keys(report.summary)).toEqual(['bestValidationEpoch', 'bestValidationAccuracy', 'finalTrainingAccuracy', 'finalValidationAccuracy', 'finalGap', 'maxGap', 'epochsSinceBestValidation', 'trainingAccuracyRoseSinceBest']);
+    expect(Object.keys(report.summary)).toEqual([
+      'bestValidationEpoch',
+      'bestValidationAccuracy',
+      'finalTrainingAccuracy',
+      'finalValidationAccuracy',
+      'finalGap',
+      'maxGap',
+      'epochsSinceBestValidation',
+      'trainingAccuracyRoseSinceBest',
+    ]);
     const results = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
     expect(results.finished).toBe(true);
     expect(results.finalTestAccuracy).toBeGreaterThan(0);
@@ -514,7 +578,17 @@ describe('pictures', () => {
   });
 
   it('draws filters as tiles, darker for larger weights, each scaled to its own range', () => {
-    const png = readPng(tilesPng([[{ width: 2, height: 1, values: [0, 1] }, { width: 2, height: 1, values: [5, -5] }]], { scale: 1, gap: 1 }));
+    const png = readPng(
+      tilesPng(
+        [
+          [
+            { width: 2, height: 1, values: [0, 1] },
+            { width: 2, height: 1, values: [5, -5] },
+          ],
+        ],
+        { scale: 1, gap: 1 },
+      ),
+    );
     expect([png.width, png.height]).toEqual([7, 3]);
     expect([...png.pixels.subarray(7, 14)]).toEqual([160, 255, 0, 160, 0, 255, 160]);
   });
@@ -548,7 +622,11 @@ describe('pictures', () => {
 
   it('a run writes well-formed pictures beside its results', () => {
     const path = join(tmp, 'pics', 'conv1.json');
-    runExperiment(defaultConfig('conv1', { epochs: 1, trainSize: 50, validationSize: 50, testSize: 50, trainEvalSize: 50 }), { splits: small(50), results: path, ...quiet });
+    runExperiment(defaultConfig('conv1', { epochs: 1, trainSize: 50, validationSize: 50, testSize: 50, trainEvalSize: 50 }), {
+      splits: small(50),
+      results: path,
+      ...quiet,
+    });
     const filters = readPng(readFileSync(join(tmp, 'pics', 'conv1.filters.png')));
     expect([filters.width, filters.height]).toEqual([422, 86]);
     const mis = readFileSync(join(tmp, 'pics', 'conv1.misclassified.svg'), 'utf8');

@@ -37,7 +37,7 @@ function stats(a: ArrayLike<number>): { mean: number; std: number } {
   return { mean, std: Math.sqrt(v / a.length) };
 }
 
-describe('network3 layers: the book\'s initialisation', () => {
+describe("network3 layers: the book's initialisation", () => {
   it('FullyConnectedLayer: w ~ N(0, sqrt(1/nOut)) of shape (nIn, nOut), b ~ N(0, 1), floatX', () => {
     const layer = new FullyConnectedLayer({ nIn: 784, nOut: 100, rng: 0 });
     const w = layer.w.getValue();
@@ -151,7 +151,7 @@ describe('network3 layers: the book\'s initialisation', () => {
     expect(seen.size).toBeGreaterThan(2); // masks differ between calls
   });
 
-  it('has the book\'s activation functions', () => {
+  it("has the book's activation functions", () => {
     const z = T.matrix('z');
     expect(linear(z)).toBe(z);
     for (const f of [ReLU, sigmoid, tanh]) expect(f(z).ndim).toBe(2);
@@ -163,14 +163,14 @@ describe('network3 layers: the book\'s initialisation', () => {
 });
 
 describe('network3 helpers', () => {
-  it('formats accuracies as Python\'s {:.2%}', () => {
+  it("formats accuracies as Python's {:.2%}", () => {
     expect(formatPercent(0.9241)).toBe('92.41%');
     expect(formatPercent(0.9282)).toBe('92.82%');
     expect(formatPercent(1)).toBe('100.00%');
     expect(formatPercent(0)).toBe('0.00%');
   });
 
-  it('parses the CLI with the experiment\'s defaults', () => {
+  it("parses the CLI with the experiment's defaults", () => {
     const p = parseCli([]);
     expect(p).toEqual({
       help: false,
@@ -192,9 +192,15 @@ describe('network3 helpers', () => {
     });
     expect(p).toEqual({ help: false, config: defaultConfig('shallow') });
     const q = parseCli(['--epochs', '2', '--seed', '5', '--train-size', '1000', '--mini-batch-size', '20', '--eta', '0.5', '--results', 'r.json']);
-    expect(q).toEqual({ help: false, config: defaultConfig('shallow', { epochs: 2, seed: 5, trainSize: 1000, miniBatchSize: 20, eta: 0.5 }), results: 'r.json' });
+    expect(q).toEqual({
+      help: false,
+      config: defaultConfig('shallow', { epochs: 2, seed: 5, trainSize: 1000, miniBatchSize: 20, eta: 0.5 }),
+      results: 'r.json',
+    });
     expect(parseCli(['--help'])).toEqual({ help: true });
-    expect(() => parseCli(['--experiment', 'nope'])).toThrow(/unknown experiment 'nope'; known experiments: shallow, conv1, conv2, conv2-tanh, conv2-relu, conv2-relu-expanded, conv2-relu-expanded-fc2, dropout, ensemble$/);
+    expect(() => parseCli(['--experiment', 'nope'])).toThrow(
+      /unknown experiment 'nope'; known experiments: shallow, conv1, conv2, conv2-tanh, conv2-relu, conv2-relu-expanded, conv2-relu-expanded-fc2, dropout, ensemble$/,
+    );
     expect(() => parseCli(['--epochs', 'x'])).toThrow(/--epochs must be a non-negative integer; got 'x'/);
     expect(() => parseCli(['--train-size', '60000'])).toThrow(/--train-size/);
     expect(() => parseCli(['--eta', '-1'])).toThrow(/--eta/);
@@ -229,7 +235,7 @@ describe('network3 end to end (2,000 training, validation and test images; 2 epo
   }, 120_000); // ~5 s on an idle 2-core machine; generous for a loaded one
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('prints the book\'s lines', () => {
+  it("prints the book's lines", () => {
     const pct = String.raw`\d{1,3}\.\d{2}%`;
     const expected = [
       /^Training mini-batch number 0$/,
@@ -267,7 +273,8 @@ describe('network3 end to end (2,000 training, validation and test images; 2 epo
 
   // (That another seed gives other weights is checked by the initialisation tests above.)
   it('gives the same numbers for the same seed', () => {
-    const strip = (r: SGDResult) => r.epochs.map(({ validationAccuracy, testAccuracy, meanCost, best, iteration }) => ({ validationAccuracy, testAccuracy, meanCost, best, iteration }));
+    const strip = (r: SGDResult) =>
+      r.epochs.map(({ validationAccuracy, testAccuracy, meanCost, best, iteration }) => ({ validationAccuracy, testAccuracy, meanCost, best, iteration }));
     expect(strip(second.result)).toEqual(strip(first.result));
     const noTimes = (lines: string[]) => lines.filter((l) => !/ took /.test(l));
     expect(noTimes(second.lines)).toEqual(noTimes(first.lines));
@@ -314,7 +321,14 @@ describe('network3 results file', () => {
       const config: RunConfig = defaultConfig('shallow', { epochs: 0, trainSize: 100 });
       runExperiment(config, { splits, results: path, log: (l) => lines.push(l), progress: false });
       expect(lines).toEqual(['Finished training network.']);
-      expect(readdirSync(join(tmp, 'a', 'b')).sort()).toEqual(['r.filters.png', 'r.json', 'r.misclassified.svg', 'r.overfitting.csv', 'r.overfitting.json', 'r.svg']);
+      expect(readdirSync(join(tmp, 'a', 'b')).sort()).toEqual([
+        'r.filters.png',
+        'r.json',
+        'r.misclassified.svg',
+        'r.overfitting.csv',
+        'r.overfitting.json',
+        'r.svg',
+      ]);
       const json = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
       expect(json).toMatchObject({ finished: true, epochs: [], bestIteration: -1, testAccuracy: null });
       expect(readFileSync(join(tmp, 'a', 'b', 'r.svg'), 'utf8')).toMatch(/^<svg [^]*<\/svg>\n$/);
@@ -372,7 +386,7 @@ describe('network3 CLI', () => {
     expect(err?.stderr).toContain("unknown experiment 'deep'; known experiments: shallow, conv1, conv2,");
   });
 
-  it('trains, with the book\'s lines on stdout and the progress bar on stderr', async () => {
+  it("trains, with the book's lines on stdout and the progress bar on stderr", async () => {
     const { stdout, stderr } = await run(tsx, [main, '--train-size', '200', '--epochs', '1', '--seed', '0'], { cwd: ROOT });
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^Running experiment shallow: 1 epochs/);

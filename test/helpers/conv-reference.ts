@@ -69,7 +69,7 @@ function geo(xShape: number[], wShape: number[], o: RefConvOpts): Geo {
 /** conv2d(x (B,C,H,W), w (O,C,fr,fc)) by the textbook sum over input pixels. */
 export function refConv2d(x: Arr, w: Arr, o: RefConvOpts = {}): Arr {
   const g = geo(x.shape, w.shape, o);
-  const k = o.flip ?? true ? w : flipped(w);
+  const k = (o.flip ?? true) ? w : flipped(w);
   const out = arr([g.B, g.O, g.oh, g.ow]);
   for (let b = 0; b < g.B; b++)
     for (let q = 0; q < g.O; q++)
@@ -95,7 +95,7 @@ export function refConv2d(x: Arr, w: Arr, o: RefConvOpts = {}): Arr {
 /** d/dx of Σ gz · conv2d(x, w), for x of shape xShape: Σ_{o,i,j} gz[b,o,i,j] · w'[o, c, t_i - m, t_j - n]. */
 export function refConvGradInput(w: Arr, gz: Arr, xShape: number[], o: RefConvOpts = {}): Arr {
   const g = geo(xShape, w.shape, o);
-  const k = o.flip ?? true ? w : flipped(w);
+  const k = (o.flip ?? true) ? w : flipped(w);
   const gx = arr(xShape);
   for (let b = 0; b < g.B; b++)
     for (let c = 0; c < g.C; c++)
@@ -139,5 +139,5 @@ export function refConvGradFilters(x: Arr, gz: Arr, wShape: number[], o: RefConv
           gk.data[((q * g.C + c) * g.fr + a) * g.fc + bb] = s;
         }
   // The sum above is the derivative with respect to the (possibly flipped) kernel actually applied.
-  return o.flip ?? true ? gk : flipped(gk);
+  return (o.flip ?? true) ? gk : flipped(gk);
 }

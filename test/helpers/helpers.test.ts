@@ -19,8 +19,28 @@ describe('reference implementations', () => {
       [1, 5, 5],
       [7, NaN, 0],
     ]);
-    expect(R.toNested(R.sum(R.fromNested([[1, 2, 3], [4, 5, 6]]), 0))).toEqual([5, 7, 9]);
-    expect(R.toNested(R.mean(R.fromNested([[1, 2, 3], [4, 5, 6]]), 1))).toEqual([2, 5]);
+    expect(
+      R.toNested(
+        R.sum(
+          R.fromNested([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+          0,
+        ),
+      ),
+    ).toEqual([5, 7, 9]);
+    expect(
+      R.toNested(
+        R.mean(
+          R.fromNested([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+          1,
+        ),
+      ),
+    ).toEqual([2, 5]);
     expect(R.toNested(R.max(a, 1))).toEqual([5, NaN]);
     expect(R.toNested(R.min(a, 0))).toEqual([1, NaN, 0]);
     expect(R.toNested(R.argmax(a, 1))).toEqual([1, 1]);
@@ -30,12 +50,33 @@ describe('reference implementations', () => {
   });
 
   it('dot, dimshuffle, softmax', () => {
-    expect(R.toNested(R.dot(R.fromNested([[1, 2, 3], [4, 5, 6]]), R.fromNested([[7, 8], [9, 10], [11, 12]])))).toEqual([
+    expect(
+      R.toNested(
+        R.dot(
+          R.fromNested([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+          R.fromNested([
+            [7, 8],
+            [9, 10],
+            [11, 12],
+          ]),
+        ),
+      ),
+    ).toEqual([
       [58, 64],
       [139, 154],
     ]);
     expect(R.toNested(R.dot(R.fromNested([1, 2]), R.fromNested([3, 4])))).toEqual(11);
-    expect(R.toNested(R.dimshuffle(R.arr([2, 3], (i) => i), [1, 'x', 0]))).toEqual([[[0, 3]], [[1, 4]], [[2, 5]]]);
+    expect(
+      R.toNested(
+        R.dimshuffle(
+          R.arr([2, 3], (i) => i),
+          [1, 'x', 0],
+        ),
+      ),
+    ).toEqual([[[0, 3]], [[1, 4]], [[2, 5]]]);
     const s = R.softmax(R.fromNested([[0, Math.log(3)]]));
     expect(s.data[0]).toBeCloseTo(0.25, 15);
     expect(s.data[1]).toBeCloseTo(0.75, 15);
@@ -64,8 +105,14 @@ describe('finite differences', () => {
   });
 
   it('numericGradProjected matches analytic derivatives of sum(f(x) * r)', () => {
-    const x = R.fromNested([[0.5, -0.7], [1.1, 0.2]]);
-    const r = R.fromNested([[1, -2], [0.5, 3]]);
+    const x = R.fromNested([
+      [0.5, -0.7],
+      [1.1, 0.2],
+    ]);
+    const r = R.fromNested([
+      [1, -2],
+      [0.5, 3],
+    ]);
     const [g] = numericGradProjected(([a]) => R.map(a!, Math.exp), r, [x]);
     x.data.forEach((v, i) => expect(Math.abs(g!.data[i]! - r.data[i]! * Math.exp(v))).toBeLessThan(1e-9));
   });

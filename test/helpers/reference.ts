@@ -218,7 +218,13 @@ export function normAxes(rank: number, axis?: number | readonly number[]): numbe
  * Reduces over `axes`: for every output position, walks the reduced positions in row-major order and folds
  * `step(acc, value, k)` where k is the index within the reduced block.
  */
-export function reduce(a: Arr, axis: number | readonly number[] | undefined, init: number, step: (acc: number, v: number, k: number) => number, finish?: (acc: number, count: number) => number): Arr {
+export function reduce(
+  a: Arr,
+  axis: number | readonly number[] | undefined,
+  init: number,
+  step: (acc: number, v: number, k: number) => number,
+  finish?: (acc: number, count: number) => number,
+): Arr {
   const axes = normAxes(a.shape.length, axis);
   const keptAxes = a.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const outShape = keptAxes.map((i) => a.shape[i]!);
@@ -245,7 +251,13 @@ export function sum(a: Arr, axis?: number | readonly number[]): Arr {
 }
 
 export function mean(a: Arr, axis?: number | readonly number[]): Arr {
-  return reduce(a, axis, 0, (s, v) => s + v, (s, n) => s / n);
+  return reduce(
+    a,
+    axis,
+    0,
+    (s, v) => s + v,
+    (s, n) => s / n,
+  );
 }
 
 /** NumPy max: NaN propagates. */
@@ -261,21 +273,16 @@ export function min(a: Arr, axis?: number | readonly number[]): Arr {
 export function argmax(a: Arr, axis?: number): Arr {
   let best = -Infinity;
   let bestK = -1;
-  return reduce(
-    a,
-    axis,
-    0,
-    (_acc, v, k) => {
-      if (k === 0) {
-        best = v;
-        bestK = 0;
-      } else if (!Number.isNaN(best) && (Number.isNaN(v) || v > best)) {
-        best = v;
-        bestK = k;
-      }
-      return bestK;
-    },
-  );
+  return reduce(a, axis, 0, (_acc, v, k) => {
+    if (k === 0) {
+      best = v;
+      bestK = 0;
+    } else if (!Number.isNaN(best) && (Number.isNaN(v) || v > best)) {
+      best = v;
+      bestK = k;
+    }
+    return bestK;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -431,7 +438,13 @@ export function basicIndex(a: Arr, index: readonly BasicIndex[]): Arr {
   const out = arr(outShape);
   for (let i = 0; i < out.data.length; i++) {
     const ri = unravel(i, regionShape);
-    out.data[i] = a.data[ravel(ri.map((k, ax) => lists[ax]![k]!), a.shape)]!;
+    out.data[i] =
+      a.data[
+        ravel(
+          ri.map((k, ax) => lists[ax]![k]!),
+          a.shape,
+        )
+      ]!;
   }
   return out;
 }

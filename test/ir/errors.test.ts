@@ -7,7 +7,9 @@ describe('error messages name the op, the variables and where the node was creat
     const x = T.matrix('x');
     const w = T.tensor('float32', [100, 30], 'W1');
     const xs = T.tensor('float32', [null, 784], 'x');
-    expect(() => T.dot(xs, w)).toThrow(/^dot: inner dimensions differ: 'x' \(float32 matrix \(\?, 784\)\) and 'W1' \(float32 matrix \(100, 30\)\)\. Created at test\/ir\/errors\.test\.ts:\d+\.$/);
+    expect(() => T.dot(xs, w)).toThrow(
+      /^dot: inner dimensions differ: 'x' \(float32 matrix \(\?, 784\)\) and 'W1' \(float32 matrix \(100, 30\)\)\. Created at test\/ir\/errors\.test\.ts:\d+\.$/,
+    );
     expect(() => x.sum(2)).toThrow(/sum: axis 2 is out of range for 'x' \(float32 matrix\)/);
   });
 
@@ -15,11 +17,15 @@ describe('error messages name the op, the variables and where the node was creat
     const x = T.matrix('x');
     const w = T.matrix('W1');
     const f = theano.function([x, w], T.dot(x, w));
-    expect(() => f([[1, 2, 3]], [[1], [2]])).toThrow(/dot: inner dimensions differ: 'x' \(float32 matrix, shape \(1, 3\)\) and 'W1' \(float32 matrix, shape \(2, 1\)\)\. Created at test\/ir\/errors\.test\.ts:\d+\./);
+    expect(() => f([[1, 2, 3]], [[1], [2]])).toThrow(
+      /dot: inner dimensions differ: 'x' \(float32 matrix, shape \(1, 3\)\) and 'W1' \(float32 matrix, shape \(2, 1\)\)\. Created at test\/ir\/errors\.test\.ts:\d+\./,
+    );
     const a = T.matrix('a');
     const b = T.matrix('b');
     const g = theano.function([a, b], a.add(b));
-    expect(() => g([[1, 2, 3]], [[1, 2]])).toThrow(/add: shapes cannot be broadcast together on axis 1: 'a' \(float32 matrix, shape \(1, 3\)\) and 'b' \(float32 matrix, shape \(1, 2\)\)/);
+    expect(() => g([[1, 2, 3]], [[1, 2]])).toThrow(
+      /add: shapes cannot be broadcast together on axis 1: 'a' \(float32 matrix, shape \(1, 3\)\) and 'b' \(float32 matrix, shape \(1, 2\)\)/,
+    );
   });
 });
 

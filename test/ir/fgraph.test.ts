@@ -13,7 +13,12 @@ describe('FunctionGraph', () => {
     const order = fg.toposort();
     expect(order.indexOf(a.owner!)).toBeLessThan(order.indexOf(b.owner!));
     expect(order.indexOf(b.owner!)).toBeLessThan(order.indexOf(c.owner!));
-    expect(fg.clients(x).map((cl) => (cl.node === 'output' ? 'output' : cl.node.op.name)).sort()).toEqual(['add', 'mul']);
+    expect(
+      fg
+        .clients(x)
+        .map((cl) => (cl.node === 'output' ? 'output' : cl.node.op.name))
+        .sort(),
+    ).toEqual(['add', 'mul']);
     expect(fg.clients(c)).toEqual([{ node: 'output', index: 0 }]);
   });
 

@@ -4,19 +4,29 @@ import { upcast, canCastLosslessly } from '../../src/ir/dtype.js';
 
 describe('NDArray', () => {
   it('builds from nested arrays in floatX, row-major', () => {
-    const a = theano.ndarray([[1, 2, 3], [4, 5, 6]]);
+    const a = theano.ndarray([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(a.dtype).toBe('float32');
     expect(a.shape).toEqual([2, 3]);
     expect(Array.from(a.data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(a.get(1, 0)).toBe(4);
     expect(a.get(-1, -1)).toBe(6);
-    expect(a.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(a.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('keeps a typed array dtype and takes a shape', () => {
     const a = theano.ndarray(new Int32Array([1, 2, 3, 4, 5, 6]), [3, 2]);
     expect(a.dtype).toBe('int32');
-    expect(a.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(a.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(theano.ndarray(new Float64Array([1, 2]), [2], 'float32').dtype).toBe('float32');
   });
 
@@ -29,7 +39,10 @@ describe('NDArray', () => {
   it('rejects ragged arrays, wrong sizes and bad indices with clear messages', () => {
     expect(() => theano.ndarray([[1, 2], [3]])).toThrow(/ragged/);
     expect(() => theano.ndarray([1, 2, 3], [2, 2])).toThrow(/3 values do not fill shape \(2, 2\)/);
-    const a = theano.ndarray([[1, 2], [3, 4]]);
+    const a = theano.ndarray([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => a.get(2, 0)).toThrow(/index 2 out of range for axis 0 of size 2/);
     expect(() => a.get(0)).toThrow(/expected 2 indices/);
   });

@@ -9,7 +9,7 @@ describe('printing', () => {
     const h = T.dot(x, w);
     h.name = 'h';
     const out = h.add(h);
-    expect(theano.printing.debugprint(out)).toBe(['add [id A]', ' |dot [id B] \'h\'', ' | |x [id C]', ' | |w [id D]', ' |dot [id B] \'h\''].join('\n'));
+    expect(theano.printing.debugprint(out)).toBe(['add [id A]', " |dot [id B] 'h'", ' | |x [id C]', ' | |w [id D]', " |dot [id B] 'h'"].join('\n'));
   });
 
   it('debugprint can show types', () => {

@@ -27,7 +27,10 @@ describe('advancedSubtensor: forward', () => {
     const pv = R.randArr([4, 5], R.rng(2));
     const labels = [3, 0, 4, 3];
     const out = theano.function([p, y], p.get(T.arange(y.shape(0)), y))(toND(pv), labels);
-    expectClose(out, labels.map((l, r) => R.at(pv, r, l)));
+    expectClose(
+      out,
+      labels.map((l, r) => R.at(pv, r, l)),
+    );
     expectClose(out, R.take(pv, [[0, 1, 2, 3], labels]));
   });
 
@@ -37,7 +40,13 @@ describe('advancedSubtensor: forward', () => {
     const b = T.ivector('b');
     const tv = R.randArr([2, 3, 4], R.rng(3));
     const [o1, o2] = theano.function([t, a, b], [t.get(a, b), t.get(a, T.slice())])(toND(tv), [1, 0, 1, 1], [2, 2, -1, 0]);
-    expectClose(o1!, R.take(tv, [[1, 0, 1, 1], [2, 2, -1, 0]]));
+    expectClose(
+      o1!,
+      R.take(tv, [
+        [1, 0, 1, 1],
+        [2, 2, -1, 0],
+      ]),
+    );
     expectClose(o2!, R.take(tv, [[1, 0, 1, 1]]));
   });
 
@@ -51,10 +60,20 @@ describe('advancedSubtensor: forward', () => {
   });
 
   it('the static length of the result is the non-1 length when a scalar broadcasts against a vector', () => {
-    const c = T.asTensor(theano.ndarray(Float64Array.from({ length: 15 }, (_, i) => i), [3, 5], 'float64'));
+    const c = T.asTensor(
+      theano.ndarray(
+        Float64Array.from({ length: 15 }, (_, i) => i),
+        [3, 5],
+        'float64',
+      ),
+    );
     const g = c.get(1, [0, 2, 4]);
     expect(g.type.shape).toEqual([3]);
-    expect(theano.function([], g.reshape([3]))().toArray()).toEqual([5, 7, 9]);
+    expect(
+      theano
+        .function([], g.reshape([3]))()
+        .toArray(),
+    ).toEqual([5, 7, 9]);
     expect(T.dmatrix('x').get(1, T.ivector('iv')).type.shape).toEqual([null]);
     expect(c.get([2], [1]).type.shape).toEqual([1]);
   });
@@ -73,7 +92,17 @@ describe('advancedSubtensor: forward', () => {
     const m = T.imatrix('m');
     const g = m.get([1, 1]);
     expect(g.dtype).toBe('int32');
-    expect(theano.function([m], g)([[1, 2], [3, 4]]).toArray()).toEqual([
+    expect(
+      theano
+        .function(
+          [m],
+          g,
+        )([
+          [1, 2],
+          [3, 4],
+        ])
+        .toArray(),
+    ).toEqual([
       [3, 4],
       [3, 4],
     ]);
@@ -119,7 +148,13 @@ describe('advancedSubtensor: gradients', () => {
     const x = T.dmatrix('x');
     const iv = T.ivector('iv');
     const idx = [2, 0, 2, 2];
-    checkGrad({ wrt: [x], values: [R.randArr([3, 5], R.rng(5))], out: T.sqr(x.get(iv)), ref: (a) => R.map(R.take(a, [idx]), (v) => v * v), fixed: [[iv, idx]] });
+    checkGrad({
+      wrt: [x],
+      values: [R.randArr([3, 5], R.rng(5))],
+      out: T.sqr(x.get(iv)),
+      ref: (a) => R.map(R.take(a, [idx]), (v) => v * v),
+      fixed: [[iv, idx]],
+    });
     // Hand-worked: d sum(x[[2, 0, 2, 2]]) / dx counts the picks of each row.
     const g = theano.function([x, iv], T.grad(T.sum(x.get(iv)), x))(toND(R.arr([3, 2])), idx);
     expect(g.toArray()).toEqual([
@@ -147,7 +182,11 @@ describe('advancedSubtensor: gradients', () => {
       wrt: [t],
       values: [R.randArr([2, 3, 4], R.rng(7))],
       out: t.get(a, b),
-      ref: (v) => R.take(v, [[1, 1, 0], [2, 2, -1]]),
+      ref: (v) =>
+        R.take(v, [
+          [1, 1, 0],
+          [2, 2, -1],
+        ]),
       fixed: [
         [a, [1, 1, 0]],
         [b, [2, 2, -1]],
@@ -236,7 +275,22 @@ describe('advanced incSubtensor with repeated indices', () => {
 
   it('set with repeated indices: the last write wins', () => {
     const x = T.dmatrix('x');
-    const out = theano.function([x], T.setSubtensor(x.get([0, 0]), T.asTensor(theano.ndarray([[1, 2], [3, 4]], undefined, 'float64'))))([
+    const out = theano.function(
+      [x],
+      T.setSubtensor(
+        x.get([0, 0]),
+        T.asTensor(
+          theano.ndarray(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            undefined,
+            'float64',
+          ),
+        ),
+      ),
+    )([
       [9, 9],
       [9, 9],
     ]);

@@ -13,7 +13,10 @@ describe('clip', () => {
     const xv = R.randArr([3, 5], R.rng(1), -2, 2);
     const out = theano.function([x], T.clip(x, -0.5, 0.75))(toND(xv));
     expect(out.dtype).toBe('float64');
-    expectClose(out, R.map(xv, (v) => clipRef(v, -0.5, 0.75)));
+    expectClose(
+      out,
+      R.map(xv, (v) => clipRef(v, -0.5, 0.75)),
+    );
   });
 
   it('broadcasts per-column bounds (vectors) against a matrix', () => {

@@ -33,7 +33,10 @@ describe('comparisons', () => {
       const got = theano.function([a, b], out)(toND(av), toND(bv));
       expect(got.dtype).toBe('bool');
       expect(got.shape).toEqual([3, 5]);
-      expectClose(got, R.zipWith([av, bv], (x, y) => (ref(x, y) ? 1 : 0)));
+      expectClose(
+        got,
+        R.zipWith([av, bv], (x, y) => (ref(x, y) ? 1 : 0)),
+      );
     });
   }
 
@@ -57,7 +60,10 @@ describe('comparisons', () => {
     const [c, masked] = theano.function([x], [count, x.mul(T.cast(pos, 'float64'))])(toND(xv));
     expect(c!.dtype).toBe('int32');
     expect(c!.item()).toBe(xv.data.filter((v) => v > 0).length);
-    expectClose(masked!, R.map(xv, (v) => (v > 0 ? v : 0)));
+    expectClose(
+      masked!,
+      R.map(xv, (v) => (v > 0 ? v : 0)),
+    );
   });
 
   it('comparisons pass no gradient: grad of x * cast(x > 0) is the mask', () => {
@@ -76,7 +82,10 @@ describe('switch', () => {
     const cv = R.fromNested([[1], [0], [-2]]);
     const bv = R.randArr([3, 5], rand);
     const out = theano.function([c, a, b], T.switch(c, a, b))(toND(cv), 7.5, toND(bv));
-    expectClose(out, R.zipWith([cv, R.scalarArr(7.5), bv], (p, q, r) => (p !== 0 ? q : r)));
+    expectClose(
+      out,
+      R.zipWith([cv, R.scalarArr(7.5), bv], (p, q, r) => (p !== 0 ? q : r)),
+    );
   });
 
   it('with a bool condition from a comparison, and NaN as condition counts as true', () => {
@@ -84,9 +93,19 @@ describe('switch', () => {
     const rand = R.rng(7);
     const xv = R.randArr([3, 5], rand);
     const out = theano.function([x], T.switch(T.lt(x, 0), x.mul(-2), x))(toND(xv));
-    expectClose(out, R.map(xv, (v) => (v < 0 ? -2 * v : v)));
+    expectClose(
+      out,
+      R.map(xv, (v) => (v < 0 ? -2 * v : v)),
+    );
     const c = T.dvector('c');
-    expect(theano.function([c], T.switch(c, 1, 2))([NaN, 0, -0]).toArray()).toEqual([1, 2, 2]);
+    expect(
+      theano
+        .function(
+          [c],
+          T.switch(c, 1, 2),
+        )([NaN, 0, -0])
+        .toArray(),
+    ).toEqual([1, 2, 2]);
   });
 
   it('result dtype is the upcast of the branches', () => {

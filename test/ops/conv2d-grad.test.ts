@@ -99,7 +99,16 @@ describe('conv2d: the gradient ops', () => {
       const xv = R.randArr([2, 3, rows, 9], R.rng(rows));
       const got = f2(toND(xv), toND(wv));
       expect(got.shape).toEqual([2, 3, rows, 9]);
-      expectClose(got, refConvGradInput(wv, R.arr([2, 4, 3, 4], () => 1), xv.shape, { stride: [2, 2] }), { atol: 1e-12, rtol: 1e-12 });
+      expectClose(
+        got,
+        refConvGradInput(
+          wv,
+          R.arr([2, 4, 3, 4], () => 1),
+          xv.shape,
+          { stride: [2, 2] },
+        ),
+        { atol: 1e-12, rtol: 1e-12 },
+      );
       if (rows === 8) for (let k = 0; k < 9; k++) expect(got.get(1, 2, 7, k)).toBe(0);
     }
     expect(f(toND(R.arr([2, 3, 8, 9])), toND(wv))[0]!.shape).toEqual([2, 3, 8, 9]);
@@ -118,7 +127,9 @@ describe('conv2d: the gradient ops', () => {
     // With strides only given sizes count; a given size that cannot produce gz is an error when built.
     const s2 = normalizeConvOptions({ subsample: [2, 2] });
     expect(conv2dGradInputs(wk, constant(theano.ndarray(new Float64Array(2 * 4 * 3 * 4), [2, 4, 3, 4])), [r, c], s2).type.shape).toEqual([2, 3, null, null]);
-    expect(() => conv2dGradInputs(wk, gzk, [constant(9, 'int32'), c], p)).toThrowError(/conv2dGradInputs: an input of 9 rows does not give the 12 of the output gradient/);
+    expect(() => conv2dGradInputs(wk, gzk, [constant(9, 'int32'), c], p)).toThrowError(
+      /conv2dGradInputs: an input of 9 rows does not give the 12 of the output gradient/,
+    );
   });
 
   it('run-time sizes that do not fit the output gradient are errors naming the operands', () => {
@@ -132,7 +143,9 @@ describe('conv2d: the gradient ops', () => {
     expect(() => f(toND(R.arr([2, 1, 3, 3])), toND(R.arr([1, 2, 3, 3])), 6, 5)).toThrowError(
       /conv2dGradInputs: an input of size \(6, 5\) gives outputs of size \(4, 3\), not the output gradient's: 'w' .*'gz' \(float64 tensor4, shape \(1, 2, 3, 3\)\)/,
     );
-    expect(() => f(toND(R.arr([2, 1, 3, 3])), toND(R.arr([1, 3, 3, 3])), 5, 5)).toThrowError(/the filters have 2 output channels but the output gradient has 3/);
+    expect(() => f(toND(R.arr([2, 1, 3, 3])), toND(R.arr([1, 3, 3, 3])), 5, 5)).toThrowError(
+      /the filters have 2 output channels but the output gradient has 3/,
+    );
     const x = T.dtensor4('x');
     const g = theano.function([x, gz, r, c], conv2dGradFilters(x, gz, [r, c], p));
     expect(g(toND(R.arr([1, 1, 5, 5])), toND(R.arr([1, 2, 3, 3])), 3, 3).shape).toEqual([2, 1, 3, 3]);

@@ -25,8 +25,23 @@ function errorOf(fn: () => unknown): Error {
 }
 
 describe('conv2d: hand-worked fixtures', () => {
-  const x = [[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]];
-  const w = [[[[1, 2], [3, 4]]]];
+  const x = [
+    [
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9],
+      ],
+    ],
+  ];
+  const w = [
+    [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ],
+  ];
 
   it('1x1x3x3 with 1x1x2x2: filterFlip false is cross-correlation, true (the default) a true convolution', () => {
     const xv = T.dtensor4('x');
@@ -34,9 +49,23 @@ describe('conv2d: hand-worked fixtures', () => {
     const corr = theano.function([xv, wv], T.nnet.conv2d(xv, wv, { filterFlip: false }));
     const conv = theano.function([xv, wv], T.nnet.conv2d(xv, wv));
     // 1·1 + 2·2 + 4·3 + 5·4 = 37, …
-    expect(corr(x, w).toArray()).toEqual([[[[37, 47], [67, 77]]]]);
+    expect(corr(x, w).toArray()).toEqual([
+      [
+        [
+          [37, 47],
+          [67, 77],
+        ],
+      ],
+    ]);
     // Flipped filter [[4, 3], [2, 1]]: 1·4 + 2·3 + 4·2 + 5·1 = 23, …
-    expect(conv(x, w).toArray()).toEqual([[[[23, 33], [53, 63]]]]);
+    expect(conv(x, w).toArray()).toEqual([
+      [
+        [
+          [23, 33],
+          [53, 63],
+        ],
+      ],
+    ]);
   });
 
   it("'full' true convolution of the fixture is the 2-D polynomial product", () => {
@@ -59,11 +88,26 @@ describe('conv2d: hand-worked fixtures', () => {
   it("'half' with an odd filter keeps the size; stride 2 keeps every other output", () => {
     const xv = T.dtensor4('x');
     const wv = T.dtensor4('w');
-    const ones = [[[[0, 0, 0], [0, 1, 0], [0, 0, 0]]]];
+    const ones = [
+      [
+        [
+          [0, 0, 0],
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+      ],
+    ];
     const same = theano.function([xv, wv], T.nnet.conv2d(xv, wv, { borderMode: 'half' }));
     expect(same(x, ones).toArray()).toEqual(x);
     const strided = theano.function([xv, wv], T.nnet.conv2d(xv, wv, { borderMode: 'half', subsample: [2, 2] }));
-    expect(strided(x, ones).toArray()).toEqual([[[[1, 3], [7, 9]]]]);
+    expect(strided(x, ones).toArray()).toEqual([
+      [
+        [
+          [1, 3],
+          [7, 9],
+        ],
+      ],
+    ]);
   });
 });
 
@@ -89,9 +133,21 @@ describe('conv2d: against the float64 reference', () => {
 
   it('sizes that leave remainders in every tile of the product (5 filters, 3 channels, odd images)', () => {
     for (const [xs, ws, stride] of [
-      [[3, 3, 11, 6], [5, 3, 4, 3], [1, 1]],
-      [[1, 2, 5, 13], [7, 2, 1, 5], [3, 2]],
-      [[2, 1, 4, 4], [1, 1, 4, 4], [1, 1]],
+      [
+        [3, 3, 11, 6],
+        [5, 3, 4, 3],
+        [1, 1],
+      ],
+      [
+        [1, 2, 5, 13],
+        [7, 2, 1, 5],
+        [3, 2],
+      ],
+      [
+        [2, 1, 4, 4],
+        [1, 1, 4, 4],
+        [1, 1],
+      ],
     ] as [number[], number[], [number, number]][]) {
       const rand = R.rng(xs[2]! * 31 + ws[0]!);
       const xv = R.randArr(xs, rand);
@@ -107,8 +163,14 @@ describe('conv2d: against the float64 reference', () => {
 
   it("network3's shapes: 10x1x28x28 * 20x1x5x5 and 10x20x12x12 * 40x20x5x5 (float32, accumulated in float64)", () => {
     for (const [xs, ws] of [
-      [[10, 1, 28, 28], [20, 1, 5, 5]],
-      [[10, 20, 12, 12], [40, 20, 5, 5]],
+      [
+        [10, 1, 28, 28],
+        [20, 1, 5, 5],
+      ],
+      [
+        [10, 20, 12, 12],
+        [40, 20, 5, 5],
+      ],
     ]) {
       const rand = R.rng(xs[1]!);
       const xv = R.map(R.randArr(xs!, rand), Math.fround);
@@ -141,7 +203,28 @@ describe('conv2d: against the float64 reference', () => {
     expect(T.nnet.conv2d(x, w).dtype).toBe('float64');
     const y = T.nnet.conv2d(x, [[[[2]]]]);
     expect(y.dtype).toBe('float32');
-    expect(theano.function([x], y)([[[[1, 2], [3, 4]]]]).toArray()).toEqual([[[[2, 4], [6, 8]]]]);
+    expect(
+      theano
+        .function(
+          [x],
+          y,
+        )([
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ])
+        .toArray(),
+    ).toEqual([
+      [
+        [
+          [2, 4],
+          [6, 8],
+        ],
+      ],
+    ]);
   });
 });
 
@@ -151,7 +234,10 @@ describe('conv2d: static shapes (Theano get_conv_output_shape)', () => {
     ['valid', [3, 4, 4, 2]],
     ['half', [3, 4, 8, 5]],
     ['full', [3, 4, 12, 7]],
-    [[1, 2], [3, 4, 6, 4]],
+    [
+      [1, 2],
+      [3, 4, 6, 4],
+    ],
   ];
   for (const [border, expected] of cases) {
     it(`borderMode ${JSON.stringify(border)}: ${expected}`, () => {
@@ -201,7 +287,9 @@ describe('conv2d: errors', () => {
 
   it('a channel mismatch names both variables with their shapes, statically and at run time', () => {
     const hinted = errorOf(() => T.nnet.conv2d(T.dtensor4('x'), T.dtensor4('w'), { inputShape: [null, 3, null, null], filterShape: [4, 2, 3, 3] }));
-    expect(hinted.message).toContain("the input has 3 channels but the filters expect 2: 'x' (float64 tensor4) with inputShape (?, 3, ?, ?) and 'w' (float64 tensor4) with filterShape (4, 2, 3, 3)");
+    expect(hinted.message).toContain(
+      "the input has 3 channels but the filters expect 2: 'x' (float64 tensor4) with inputShape (?, 3, ?, ?) and 'w' (float64 tensor4) with filterShape (4, 2, 3, 3)",
+    );
     const stat = errorOf(() =>
       T.nnet.conv2d(theano.ndarray(new Float64Array(3 * 25), [1, 3, 5, 5]), theano.ndarray(new Float64Array(4 * 2 * 9), [4, 2, 3, 3])),
     );

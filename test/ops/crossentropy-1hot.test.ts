@@ -35,7 +35,12 @@ describe('crossentropySoftmax1Hot', () => {
   const backward = theano.function([g, x, y], crossentropySoftmax1HotDx(g, x, y));
 
   it('matches a float64 reference, with fewer labels than rows and negative labels', () => {
-    const xs = [[1, 2, 3], [-1000, 1000, 0], [0.5, 0.5, -2], [4, 4, 4]];
+    const xs = [
+      [1, 2, 3],
+      [-1000, 1000, 0],
+      [0.5, 0.5, -2],
+      [4, 4, 4],
+    ];
     const ys = [2, 0, -1];
     const gs = [0.5, -1, 2];
     const ref = reference(xs, ys, gs);
@@ -44,7 +49,10 @@ describe('crossentropySoftmax1Hot', () => {
   });
 
   it('a length-1 output gradient broadcasts over the labels', () => {
-    const xs = [[1, 2], [3, -1]];
+    const xs = [
+      [1, 2],
+      [3, -1],
+    ];
     close(Array.from(backward([0.25], xs, [1, 0]).data), reference(xs, [1, 0], [0.25, 0.25]).dx.flat());
   });
 
@@ -56,16 +64,45 @@ describe('crossentropySoftmax1Hot', () => {
 
   it('gradients and second derivatives agree with finite differences', () => {
     const labels = T.constant(theano.ndarray(new Int32Array([2, 0, 1]), [3]));
-    theano.gradient.verifyGrad((a) => T.sum(crossentropySoftmax1Hot(a, labels).mul(T.constant(theano.ndarray(new Float64Array([1, -2, 0.5]), [3])))), [[[0.1, 0.2, -0.3], [1, -1, 0.5], [2, 0, 1], [0, 0, 0]]]);
-    theano.gradient.verifyGrad((gv, a) => T.sum(T.sqr(crossentropySoftmax1HotDx(gv, a, labels))), [[0.3, -0.7, 1.1], [[0.1, 0.2, -0.3], [1, -1, 0.5], [2, 0, 1], [3, 1, -2]]]);
+    theano.gradient.verifyGrad(
+      (a) => T.sum(crossentropySoftmax1Hot(a, labels).mul(T.constant(theano.ndarray(new Float64Array([1, -2, 0.5]), [3])))),
+      [
+        [
+          [0.1, 0.2, -0.3],
+          [1, -1, 0.5],
+          [2, 0, 1],
+          [0, 0, 0],
+        ],
+      ],
+    );
+    theano.gradient.verifyGrad(
+      (gv, a) => T.sum(T.sqr(crossentropySoftmax1HotDx(gv, a, labels))),
+      [
+        [0.3, -0.7, 1.1],
+        [
+          [0.1, 0.2, -0.3],
+          [1, -1, 0.5],
+          [2, 0, 1],
+          [3, 1, -2],
+        ],
+      ],
+    );
   });
 
   it('property: agrees with the float64 reference on random logits and labels', () => {
     const caseArb = fc.integer({ min: 1, max: 5 }).chain((k) =>
-      fc.record({
-        x: fc.array(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: k, maxLength: k }), { minLength: 1, maxLength: 6 }),
-        k: fc.constant(k),
-      }).chain(({ x, k }) => fc.record({ x: fc.constant(x), y: fc.array(fc.integer({ min: -k, max: k - 1 }), { minLength: 0, maxLength: x.length }), g: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: x.length, maxLength: x.length }) })),
+      fc
+        .record({
+          x: fc.array(fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: k, maxLength: k }), { minLength: 1, maxLength: 6 }),
+          k: fc.constant(k),
+        })
+        .chain(({ x, k }) =>
+          fc.record({
+            x: fc.constant(x),
+            y: fc.array(fc.integer({ min: -k, max: k - 1 }), { minLength: 0, maxLength: x.length }),
+            g: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: x.length, maxLength: x.length }),
+          }),
+        ),
     );
     fc.assert(
       fc.property(caseArb, ({ x: xs, y: ys, g: gs }) => {
@@ -108,8 +145,21 @@ describe('the stable cross-entropy rewrite', () => {
     expect(names).toContain('crossentropySoftmax1HotDx');
     expect(names).not.toContain('advancedIncSubtensor');
     expect(names).not.toContain('logSoftmax');
-    const [c, gx] = f([[1000, -1000, 0], [1, 2, 3]], [1, 2]);
-    const ref = reference([[1000, -1000, 0], [1, 2, 3]], [1, 2], [0.5, 0.5]);
+    const [c, gx] = f(
+      [
+        [1000, -1000, 0],
+        [1, 2, 3],
+      ],
+      [1, 2],
+    );
+    const ref = reference(
+      [
+        [1000, -1000, 0],
+        [1, 2, 3],
+      ],
+      [1, 2],
+      [0.5, 0.5],
+    );
     expect(c!.item()).toBeCloseTo((ref.nll[0]! + ref.nll[1]!) / 2, 9);
     close(Array.from(gx!.data), ref.dx.flat());
   });

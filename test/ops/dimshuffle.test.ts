@@ -28,7 +28,11 @@ describe('dimshuffle: forward', () => {
   it("inserting broadcastable 'x' axes: vector to column, row, and (1, n, 1, 1)", () => {
     const v = T.dvector('v');
     const vv = R.randArr([5], R.rng(2));
-    for (const p of [[0, 'x'], ['x', 0], ['x', 0, 'x', 'x']] as Pat[]) {
+    for (const p of [
+      [0, 'x'],
+      ['x', 0],
+      ['x', 0, 'x', 'x'],
+    ] as Pat[]) {
       const out = theano.function([v], v.dimshuffle(...p))(toND(vv));
       expectClose(out, R.dimshuffle(vv, p), { what: `(${p})` });
     }
@@ -51,7 +55,12 @@ describe('dimshuffle: forward', () => {
     const m = T.dmatrix('m');
     const f = theano.function([m], m.dimshuffle(1));
     expect(f([[1, 2, 3]]).toArray()).toEqual([1, 2, 3]);
-    expect(() => f([[1, 2, 3], [4, 5, 6]])).toThrowError(/'m'/);
+    expect(() =>
+      f([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toThrowError(/'m'/);
   });
 
   it('invalid patterns are rejected when the graph is built', () => {
@@ -79,7 +88,17 @@ describe('dimshuffle: forward', () => {
     const i = T.imatrix('i');
     const d = T.dimshuffle(i, 1, 0);
     expect(d.dtype).toBe('int32');
-    expect(theano.function([i], d)([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([
+    expect(
+      theano
+        .function(
+          [i],
+          d,
+        )([
+          [1, 2, 3],
+          [4, 5, 6],
+        ])
+        .toArray(),
+    ).toEqual([
       [1, 4],
       [2, 5],
       [3, 6],
@@ -91,7 +110,11 @@ describe('dimshuffle: gradients', () => {
   it('permutations of a 2x3x4 tensor and the transpose of a 3x5 matrix', () => {
     const t = T.dtensor3('t');
     const rand = R.rng(6);
-    for (const p of [[2, 0, 1], [1, 2, 0], [0, 2, 1]] as Pat[]) {
+    for (const p of [
+      [2, 0, 1],
+      [1, 2, 0],
+      [0, 2, 1],
+    ] as Pat[]) {
       checkGrad({ wrt: [t], values: [R.randArr([2, 3, 4], rand)], out: t.dimshuffle(...p), ref: (a) => R.dimshuffle(a, p) });
     }
     const m = T.dmatrix('m');

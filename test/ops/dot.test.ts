@@ -30,7 +30,21 @@ describe('dot: forward', () => {
   it('hand-worked 2x3 . 3x2 and vector . vector', () => {
     const a = T.dmatrix('a');
     const b = T.dmatrix('b');
-    expect(theano.function([a, b], T.dot(a, b))([[1, 2, 3], [4, 5, 6]], [[7, 8], [9, 10], [11, 12]]).toArray()).toEqual([
+    expect(
+      theano
+        .function([a, b], T.dot(a, b))(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [
+            [7, 8],
+            [9, 10],
+            [11, 12],
+          ],
+        )
+        .toArray(),
+    ).toEqual([
       [58, 64],
       [139, 154],
     ]);
@@ -63,10 +77,22 @@ describe('dot: forward', () => {
     const a = T.dmatrix('a');
     const b = T.dmatrix('b');
     const f = theano.function([a, b], T.dot(a, b));
-    expectClose(f([[0, 1], [1, 1]], [[Infinity, 1], [1, 1]]), [
-      [NaN, 1],
-      [Infinity, 2],
-    ]);
+    expectClose(
+      f(
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [Infinity, 1],
+          [1, 1],
+        ],
+      ),
+      [
+        [NaN, 1],
+        [Infinity, 2],
+      ],
+    );
     expectClose(f([[0, 0]], [[NaN], [1]]), [[NaN]]);
   });
 
@@ -75,7 +101,17 @@ describe('dot: forward', () => {
     const j = T.imatrix('j');
     const p = T.dot(i, j);
     expect(p.dtype).toBe('int32');
-    expect(theano.function([i, j], p)([[1, 2], [3, 4]], [[5], [6]]).toArray()).toEqual([[17], [39]]);
+    expect(
+      theano
+        .function([i, j], p)(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [[5], [6]],
+        )
+        .toArray(),
+    ).toEqual([[17], [39]]);
     expect(T.dot(T.fmatrix('f'), T.fmatrix('g')).dtype).toBe('float32');
     expect(T.dot(T.fmatrix('f'), T.dvector('d')).dtype).toBe('float64');
   });

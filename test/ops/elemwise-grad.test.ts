@@ -55,14 +55,26 @@ const binaryCases: [string, Binary, (x: number, y: number) => number][] = [
 ];
 
 const shapePairs: [number[], number[]][] = [
-  [[3, 5], [3, 5]],
-  [[3, 1], [1, 4]],
+  [
+    [3, 5],
+    [3, 5],
+  ],
+  [
+    [3, 1],
+    [1, 4],
+  ],
   [[3, 5], [5]],
   [[5], [3, 5]],
   [[], [3, 5]],
   [[3, 5], []],
-  [[2, 3, 4], [3, 1]],
-  [[2, 1, 4], [2, 3, 1]],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [
+    [2, 1, 4],
+    [2, 3, 1],
+  ],
 ];
 
 describe('binary elementwise gradients, through broadcasting', () => {
@@ -124,7 +136,11 @@ describe('binary elementwise gradients, through broadcasting', () => {
     checkGrad({ wrt: [x], values: [R.randArr([3, 5], rand)], out: x.div(x.mul(x).add(1)).mul(x), ref: (a) => R.map(a, (v) => (v / (v * v + 1)) * v) });
     const g = T.grad(T.sum(x.mul(x).add(x)), x);
     const xv = R.randArr([3, 5], rand);
-    expectClose(theano.function([x], g)(toND(xv)), R.map(xv, (v) => 2 * v + 1), { rtol: 1e-15 });
+    expectClose(
+      theano.function([x], g)(toND(xv)),
+      R.map(xv, (v) => 2 * v + 1),
+      { rtol: 1e-15 },
+    );
   });
 
   it('a chain of several ops with broadcasting: exp(tanh(x) * y) / (1 + sqr(x)) - log(z)', () => {
@@ -136,7 +152,14 @@ describe('binary elementwise gradients, through broadcasting', () => {
       wrt: [x, y, z],
       values: [R.randArr([3, 5], rand), R.randArr([5], rand), R.randArr([3, 1], rand, 0.5, 2)],
       out: T.exp(T.tanh(x).mul(y)).div(T.sqr(x).add(1)).sub(T.log(z)),
-      ref: (a, b, c) => R.sub(R.div(R.map(R.mul(R.map(a!, Math.tanh), b!), Math.exp), R.map(a!, (v) => 1 + v * v)), R.map(c!, Math.log)),
+      ref: (a, b, c) =>
+        R.sub(
+          R.div(
+            R.map(R.mul(R.map(a!, Math.tanh), b!), Math.exp),
+            R.map(a!, (v) => 1 + v * v),
+          ),
+          R.map(c!, Math.log),
+        ),
     });
   });
 

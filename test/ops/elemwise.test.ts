@@ -61,7 +61,14 @@ describe('unary elementwise ops: forward', () => {
 
   it('a float32 input stays float32 for float ops and rounds like Math.fround', () => {
     const x = T.fmatrix('x');
-    const xv = theano.ndarray([[0.1, 0.2, 0.3], [1.5, 2.5, 3.5]], undefined, 'float32');
+    const xv = theano.ndarray(
+      [
+        [0.1, 0.2, 0.3],
+        [1.5, 2.5, 3.5],
+      ],
+      undefined,
+      'float32',
+    );
     const outs = theano.function([x], [T.exp(x), T.sqrt(x), T.tanh(x), T.neg(x), T.sqr(x)])(xv);
     const src = Array.from(xv.data);
     const fr = (f: (v: number) => number): number[][] => [src.slice(0, 3).map((v) => Math.fround(f(v))), src.slice(3).map((v) => Math.fround(f(v)))];
@@ -86,14 +93,26 @@ const binaryCases: [string, Binary, (x: number, y: number) => number, [number, n
 
 /** Shape pairs that NumPy broadcasts: equal, (3,1)+(1,4), vector + matrix, scalar * matrix, rank 3 with rank 2. */
 const broadcastPairs: [number[], number[]][] = [
-  [[3, 5], [3, 5]],
-  [[3, 1], [1, 4]],
+  [
+    [3, 5],
+    [3, 5],
+  ],
+  [
+    [3, 1],
+    [1, 4],
+  ],
   [[5], [3, 5]],
   [[3, 5], [5]],
   [[], [3, 5]],
   [[3, 5], []],
-  [[2, 3, 4], [3, 1]],
-  [[2, 1, 4], [2, 3, 1]],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [
+    [2, 1, 4],
+    [2, 3, 1],
+  ],
   [[4], [2, 3, 4]],
 ];
 
@@ -117,20 +136,58 @@ describe('binary elementwise ops: forward with NumPy broadcasting', () => {
     const a = T.dmatrix('a');
     const b = T.dmatrix('b');
     const v = T.dvector('v');
-    expect(theano.function([a, b], a.add(b))([[10], [20]], [[1, 2, 3]]).toArray()).toEqual([
+    expect(
+      theano
+        .function([a, b], a.add(b))([[10], [20]], [[1, 2, 3]])
+        .toArray(),
+    ).toEqual([
       [11, 12, 13],
       [21, 22, 23],
     ]);
-    expect(theano.function([a, v], a.sub(v))([[1, 2, 3], [4, 5, 6]], [1, 1, 2]).toArray()).toEqual([
+    expect(
+      theano
+        .function([a, v], a.sub(v))(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [1, 1, 2],
+        )
+        .toArray(),
+    ).toEqual([
       [0, 1, 1],
       [3, 4, 4],
     ]);
-    expect(theano.function([a], a.mul(3))([[1, 2, 3], [4, 5, 6]]).toArray()).toEqual([
+    expect(
+      theano
+        .function(
+          [a],
+          a.mul(3),
+        )([
+          [1, 2, 3],
+          [4, 5, 6],
+        ])
+        .toArray(),
+    ).toEqual([
       [3, 6, 9],
       [12, 15, 18],
     ]);
-    expect(theano.function([a], T.sub(1, a))([[1, 2, 3]]).toArray()).toEqual([[0, -1, -2]]);
-    expect(theano.function([a], T.div(6, a))([[1, 2, 3]]).toArray()).toEqual([[6, 3, 2]]);
+    expect(
+      theano
+        .function(
+          [a],
+          T.sub(1, a),
+        )([[1, 2, 3]])
+        .toArray(),
+    ).toEqual([[0, -1, -2]]);
+    expect(
+      theano
+        .function(
+          [a],
+          T.div(6, a),
+        )([[1, 2, 3]])
+        .toArray(),
+    ).toEqual([[6, 3, 2]]);
   });
 
   it('a symbolic scalar times a matrix, and a 0-d result of two scalars', () => {
@@ -139,7 +196,11 @@ describe('binary elementwise ops: forward with NumPy broadcasting', () => {
     const m = T.dmatrix('m');
     const mv = R.randArr([3, 5], R.rng(3));
     const out = theano.function([s, m], s.mul(m))(2.5, toND(mv));
-    expectClose(out, R.map(mv, (x) => 2.5 * x), { rtol: 1e-15 });
+    expectClose(
+      out,
+      R.map(mv, (x) => 2.5 * x),
+      { rtol: 1e-15 },
+    );
     const z = theano.function([s, t], s.sub(t))(5, 7);
     expect(z.shape).toEqual([]);
     expect(z.item()).toBe(-2);
@@ -168,7 +229,11 @@ describe('binary elementwise ops: forward with NumPy broadcasting', () => {
     const xv = R.randArr([3, 5], rand);
     const yv = R.randArr([5], rand);
     const out = theano.function([x, y], x.add(y).mul(2).sub(1).div(4).neg().abs().sqrt())(toND(xv), toND(yv));
-    expectClose(out, R.zipWith([xv, yv], (p, q) => Math.sqrt(Math.abs(-(((p + q) * 2 - 1) / 4)))), { rtol: 1e-14 });
+    expectClose(
+      out,
+      R.zipWith([xv, yv], (p, q) => Math.sqrt(Math.abs(-(((p + q) * 2 - 1) / 4)))),
+      { rtol: 1e-14 },
+    );
   });
 });
 
@@ -202,7 +267,19 @@ describe('elementwise result dtypes', () => {
     expect(doubled.dtype).toBe('float32');
     expect(f.mul(0.5).dtype).toBe('float32');
     expect(f.add(1).sub(3).div(2).dtype).toBe('float32');
-    const out = theano.function([f], doubled)(theano.ndarray([[1.5, 2], [3, 4]], undefined, 'float32'));
+    const out = theano.function(
+      [f],
+      doubled,
+    )(
+      theano.ndarray(
+        [
+          [1.5, 2],
+          [3, 4],
+        ],
+        undefined,
+        'float32',
+      ),
+    );
     expect(out.dtype).toBe('float32');
     expect(out.toArray()).toEqual([
       [3, 4],
@@ -295,9 +372,18 @@ describe('elementwise run-time shape errors', () => {
     const f = theano.function([a, b], a.mul(b));
     const rand = R.rng(5);
     for (const [sa, sb] of [
-      [[3, 5], [3, 5]],
-      [[2, 1], [1, 6]],
-      [[4, 3], [1, 3]],
+      [
+        [3, 5],
+        [3, 5],
+      ],
+      [
+        [2, 1],
+        [1, 6],
+      ],
+      [
+        [4, 3],
+        [1, 3],
+      ],
     ] as [number[], number[]][]) {
       const av = R.randArr(sa, rand);
       const bv = R.randArr(sb, rand);

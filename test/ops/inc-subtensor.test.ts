@@ -17,11 +17,23 @@ const cases: [Idx[], number[]][] = [
   [[S(1)], [2, 5]],
   [[S(1)], [5]],
   [[S(1)], [2, 1]],
-  [[S(), S(null, null, -2)], [3, 3]],
-  [[S(), S(null, null, -2)], [1, 3]],
-  [[S(-1, 0, -1), S(1, 4)], [2, 3]],
+  [
+    [S(), S(null, null, -2)],
+    [3, 3],
+  ],
+  [
+    [S(), S(null, null, -2)],
+    [1, 3],
+  ],
+  [
+    [S(-1, 0, -1), S(1, 4)],
+    [2, 3],
+  ],
   [[S(), 3], [3]],
-  [[S(0, 3, 2), S(4, 0, -3)], [2, 2]],
+  [
+    [S(0, 3, 2), S(4, 0, -3)],
+    [2, 2],
+  ],
   [[S(2, 1)], [5]],
 ];
 
@@ -66,7 +78,10 @@ for (const mode of ['set', 'inc'] as const) {
 
     it('hand-worked on a 2x3 matrix', () => {
       const x = T.dmatrix('x');
-      const out = theano.function([x], op(x.get(T.slice(), T.slice(1)), 10))([
+      const out = theano.function(
+        [x],
+        op(x.get(T.slice(), T.slice(1)), 10),
+      )([
         [1, 2, 3],
         [4, 5, 6],
       ]);

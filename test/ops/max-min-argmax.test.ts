@@ -44,7 +44,17 @@ for (const [name, op, ref] of extrema) {
       const i = T.imatrix('i');
       const r = op(i, 0);
       expect(r.dtype).toBe('int32');
-      expect(theano.function([i], r)([[1, -7], [4, 2]]).toArray()).toEqual(name === 'max' ? [4, 2] : [1, -7]);
+      expect(
+        theano
+          .function(
+            [i],
+            r,
+          )([
+            [1, -7],
+            [4, 2],
+          ])
+          .toArray(),
+      ).toEqual(name === 'max' ? [4, 2] : [1, -7]);
       expect(op(T.fmatrix('f')).dtype).toBe('float32');
     });
 
@@ -96,7 +106,10 @@ describe('argmax', () => {
 
   it('takes the first maximum on ties', () => {
     const m = T.dmatrix('m');
-    const out = theano.function([m], [T.argmax(m, 1), T.argmax(m, 0), T.argmax(m)])([
+    const out = theano.function(
+      [m],
+      [T.argmax(m, 1), T.argmax(m, 0), T.argmax(m)],
+    )([
       [1, 3, 3, 0],
       [5, 5, 5, 0],
       [5, -2, -1, 0],
@@ -118,7 +131,17 @@ describe('argmax', () => {
 
   it('of an int matrix (predictions vs labels)', () => {
     const i = T.imatrix('i');
-    expect(theano.function([i], T.argmax(i, 1))([[0, 9, 2], [7, 1, 7]]).toArray()).toEqual([1, 0]);
+    expect(
+      theano
+        .function(
+          [i],
+          T.argmax(i, 1),
+        )([
+          [0, 9, 2],
+          [7, 1, 7],
+        ])
+        .toArray(),
+    ).toEqual([1, 0]);
   });
 
   it('several axes are rejected, naming the variable', () => {

@@ -52,7 +52,11 @@ describe('softplus', () => {
     const x = T.dmatrix('x');
     const xv = R.randArr([3, 5], R.rng(3), -10, 10);
     const out = theano.function([x], softplus(x))(toND(xv));
-    expectClose(out, R.map(xv, (v) => Math.log(1 + Math.exp(v))), { rtol: 1e-12, atol: 1e-15 });
+    expectClose(
+      out,
+      R.map(xv, (v) => Math.log(1 + Math.exp(v))),
+      { rtol: 1e-12, atol: 1e-15 },
+    );
   });
 
   it('is stable at ±800: softplus(800) = 800, softplus(-800) = 0, and exact in the far tails', () => {
@@ -68,7 +72,14 @@ describe('softplus', () => {
     const x = T.dmatrix('x');
     checkGrad({ wrt: [x], values: [R.randArr([3, 5], R.rng(4), -5, 5)], out: softplus(x), ref: (a) => R.map(a, R.softplus1) });
     const v = T.dvector('v');
-    expect(theano.function([v], T.grad(T.sum(softplus(v)), v))([800, -800]).toArray()).toEqual([1, 0]);
+    expect(
+      theano
+        .function(
+          [v],
+          T.grad(T.sum(softplus(v)), v),
+        )([800, -800])
+        .toArray(),
+    ).toEqual([1, 0]);
   });
 });
 
@@ -78,7 +89,10 @@ describe('relu', () => {
     const tv = R.randArr([2, 3, 4], R.rng(5), -2, 2);
     tv.data[3] = 0;
     const out = theano.function([t], relu(t))(toND(tv));
-    expectClose(out, R.map(tv, (v) => (v > 0 ? v : 0)));
+    expectClose(
+      out,
+      R.map(tv, (v) => (v > 0 ? v : 0)),
+    );
   });
 
   it('keeps the input dtype (int32 stays int32, float32 stays float32)', () => {
@@ -92,7 +106,11 @@ describe('relu', () => {
   it('leaky variant relu(x, alpha) = x for x > 0, alpha * x below', () => {
     const x = T.dmatrix('x');
     const xv = R.randAwayFromZero([3, 5], R.rng(6));
-    expectClose(theano.function([x], relu(x, 0.1))(toND(xv)), R.map(xv, (v) => (v > 0 ? v : 0.1 * v)), { rtol: 1e-15 });
+    expectClose(
+      theano.function([x], relu(x, 0.1))(toND(xv)),
+      R.map(xv, (v) => (v > 0 ? v : 0.1 * v)),
+      { rtol: 1e-15 },
+    );
   });
 
   it('gradient away from 0 (plain and leaky); the gradient at exactly 0 is 0', () => {
@@ -101,6 +119,13 @@ describe('relu', () => {
     checkGrad({ wrt: [x], values: [R.randAwayFromZero([3, 5], rand)], out: relu(x), ref: (a) => R.map(a, (v) => Math.max(v, 0)) });
     checkGrad({ wrt: [x], values: [R.randAwayFromZero([3, 5], rand)], out: relu(x, 0.2), ref: (a) => R.map(a, (v) => (v > 0 ? v : 0.2 * v)) });
     const v = T.dvector('v');
-    expect(theano.function([v], T.grad(T.sum(relu(v)), v))([0, 1, -1]).toArray()).toEqual([0, 1, 0]);
+    expect(
+      theano
+        .function(
+          [v],
+          T.grad(T.sum(relu(v)), v),
+        )([0, 1, -1])
+        .toArray(),
+    ).toEqual([0, 1, 0]);
   });
 });

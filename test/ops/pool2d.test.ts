@@ -110,12 +110,24 @@ describe('T.signal.maxPool2d: output shapes (Theano 1.0 Pool.out_shape)', () => 
 
   it("Theano's stride table on 16x16 images (test_DownsampleFactorMaxStride)", () => {
     const table: [[number, number], boolean, [number, number], [number, number]][] = [
-      [[1, 1], true, [1, 1], [16, 16]], [[1, 1], true, [3, 3], [6, 6]], [[1, 1], true, [5, 7], [4, 3]],
-      [[1, 1], false, [1, 1], [16, 16]], [[1, 1], false, [3, 3], [6, 6]], [[1, 1], false, [5, 7], [4, 3]],
-      [[3, 3], true, [1, 1], [14, 14]], [[3, 3], true, [3, 3], [5, 5]], [[3, 3], true, [5, 7], [3, 2]],
-      [[3, 3], false, [1, 1], [14, 14]], [[3, 3], false, [3, 3], [6, 6]], [[3, 3], false, [5, 7], [4, 3]],
-      [[5, 3], true, [1, 1], [12, 14]], [[5, 3], true, [3, 3], [4, 5]], [[5, 3], true, [5, 7], [3, 2]],
-      [[5, 3], false, [1, 1], [12, 14]], [[5, 3], false, [3, 3], [5, 6]], [[5, 3], false, [5, 7], [4, 3]],
+      [[1, 1], true, [1, 1], [16, 16]],
+      [[1, 1], true, [3, 3], [6, 6]],
+      [[1, 1], true, [5, 7], [4, 3]],
+      [[1, 1], false, [1, 1], [16, 16]],
+      [[1, 1], false, [3, 3], [6, 6]],
+      [[1, 1], false, [5, 7], [4, 3]],
+      [[3, 3], true, [1, 1], [14, 14]],
+      [[3, 3], true, [3, 3], [5, 5]],
+      [[3, 3], true, [5, 7], [3, 2]],
+      [[3, 3], false, [1, 1], [14, 14]],
+      [[3, 3], false, [3, 3], [6, 6]],
+      [[3, 3], false, [5, 7], [4, 3]],
+      [[5, 3], true, [1, 1], [12, 14]],
+      [[5, 3], true, [3, 3], [4, 5]],
+      [[5, 3], true, [5, 7], [3, 2]],
+      [[5, 3], false, [1, 1], [12, 14]],
+      [[5, 3], false, [3, 3], [5, 6]],
+      [[5, 3], false, [5, 7], [4, 3]],
     ];
     for (const [ws, ignoreBorder, stride, expected] of table) {
       expect(shapeOf(16, 16, { ws, ignoreBorder, stride }), JSON.stringify({ ws, ignoreBorder, stride })).toEqual(expected);
@@ -125,11 +137,41 @@ describe('T.signal.maxPool2d: output shapes (Theano 1.0 Pool.out_shape)', () => 
   it("Theano's extra stride table (test_DownsampleFactorMaxStrideExtra); Theano's empty outputs are errors here", () => {
     const table: [[number, number], [number, number], [number, number], [number, number] | 'error', [number, number]][] = [
       // ws, stride, image, ignoreBorder true, ignoreBorder false
-      [[5, 3], [3, 2], [16, 16], [4, 7], [5, 8]],
-      [[5, 3], [7, 5], [16, 16], [2, 3], [3, 4]],
-      [[5, 3], [10, 6], [16, 16], [2, 3], [2, 3]],
-      [[5, 5], [1, 1], [8, 5], [4, 1], [4, 1]],
-      [[3, 2], [2, 3], [8, 5], [3, 2], [4, 2]],
+      [
+        [5, 3],
+        [3, 2],
+        [16, 16],
+        [4, 7],
+        [5, 8],
+      ],
+      [
+        [5, 3],
+        [7, 5],
+        [16, 16],
+        [2, 3],
+        [3, 4],
+      ],
+      [
+        [5, 3],
+        [10, 6],
+        [16, 16],
+        [2, 3],
+        [2, 3],
+      ],
+      [
+        [5, 5],
+        [1, 1],
+        [8, 5],
+        [4, 1],
+        [4, 1],
+      ],
+      [
+        [3, 2],
+        [2, 3],
+        [8, 5],
+        [3, 2],
+        [4, 2],
+      ],
       [[7, 7], [10, 10], [8, 5], 'error', [1, 1]], // Theano: (1, 0)
       [[9, 9], [1, 1], [8, 5], 'error', [1, 1]], // Theano: (0, 0)
     ];
@@ -162,11 +204,27 @@ describe('T.signal.maxPool2d: values', () => {
     const x = T.dmatrix('x');
     const outs = MODES.map((mode) => pool(x, { ws: [2, 2], ignoreBorder: false, mode }));
     const [mx, sum, inc, exc, l2] = theano.function([x], outs)(toND(m5));
-    expectClose(mx!, [[7, 9, 10], [17, 19, 20], [22, 24, 25]]);
-    expectClose(sum!, [[16, 24, 15], [56, 64, 35], [43, 47, 25]]);
+    expectClose(mx!, [
+      [7, 9, 10],
+      [17, 19, 20],
+      [22, 24, 25],
+    ]);
+    expectClose(sum!, [
+      [16, 24, 15],
+      [56, 64, 35],
+      [43, 47, 25],
+    ]);
     // Theano divides a partial window (ignoreBorder false) by the elements it covers, in both averages.
-    expectClose(inc!, [[4, 6, 7.5], [14, 16, 17.5], [21.5, 23.5, 25]]);
-    expectClose(exc!, [[4, 6, 7.5], [14, 16, 17.5], [21.5, 23.5, 25]]);
+    expectClose(inc!, [
+      [4, 6, 7.5],
+      [14, 16, 17.5],
+      [21.5, 23.5, 25],
+    ]);
+    expectClose(exc!, [
+      [4, 6, 7.5],
+      [14, 16, 17.5],
+      [21.5, 23.5, 25],
+    ]);
     expectClose(l2!, [
       [Math.sqrt(1 + 4 + 36 + 49), Math.sqrt(9 + 16 + 64 + 81), Math.sqrt(25 + 100)],
       [Math.sqrt(121 + 144 + 256 + 289), Math.sqrt(169 + 196 + 324 + 361), Math.sqrt(225 + 400)],
@@ -179,20 +237,46 @@ describe('T.signal.maxPool2d: values', () => {
     const m3 = R.arr([3, 3], (i) => i + 1);
     const outs = MODES.map((mode) => pool(x, { ws: [2, 2], pad: [1, 1], ignoreBorder: true, mode }));
     const [mx, sum, inc, exc] = theano.function([x], outs)(toND(m3));
-    expectClose(mx!, [[1, 3], [7, 9]]);
-    expectClose(sum!, [[1, 5], [11, 28]]);
-    expectClose(inc!, [[1 / 4, 5 / 4], [11 / 4, 28 / 4]]);
-    expectClose(exc!, [[1, 2.5], [5.5, 7]]);
+    expectClose(mx!, [
+      [1, 3],
+      [7, 9],
+    ]);
+    expectClose(sum!, [
+      [1, 5],
+      [11, 28],
+    ]);
+    expectClose(inc!, [
+      [1 / 4, 5 / 4],
+      [11 / 4, 28 / 4],
+    ]);
+    expectClose(exc!, [
+      [1, 2.5],
+      [5.5, 7],
+    ]);
     // All negative: max still ignores the padding (which would be 0 if it took part).
     const neg = theano.function([x], pool(x, { ws: [2, 2], pad: [1, 1], ignoreBorder: true, mode: 'max' }))(toND(R.map(m3, (v) => -v)));
-    expectClose(neg, [[-1, -2], [-4, -5]]);
+    expectClose(neg, [
+      [-1, -2],
+      [-4, -5],
+    ]);
   });
 
   it('against the reference: every mode, both ignoreBorder values, windows, strides, pads, ranks 2-4', () => {
-    const shapes = [[5, 7], [3, 5, 7], [2, 2, 6, 5]];
-    const windows: [number, number][] = [[2, 2], [3, 2]];
+    const shapes = [
+      [5, 7],
+      [3, 5, 7],
+      [2, 2, 6, 5],
+    ];
+    const windows: [number, number][] = [
+      [2, 2],
+      [3, 2],
+    ];
     const strides: ([number, number] | undefined)[] = [undefined, [1, 1], [3, 4]];
-    const pads: [number, number][] = [[0, 0], [1, 1], [1, 0]];
+    const pads: [number, number][] = [
+      [0, 0],
+      [1, 1],
+      [1, 0],
+    ];
     const rand = R.rng(7);
     let cases = 0;
     for (const shape of shapes) {
@@ -204,7 +288,10 @@ describe('T.signal.maxPool2d: values', () => {
             for (const ignoreBorder of [true, false]) {
               if (!ignoreBorder && (pad[0] || pad[1])) continue; // Theano: padding needs ignoreBorder
               const configs = MODES.map((mode) => ({ ws, stride, pad, ignoreBorder, mode }));
-              const outs = theano.function([x], configs.map((o) => pool(x, o)))(toND(a));
+              const outs = theano.function(
+                [x],
+                configs.map((o) => pool(x, o)),
+              )(toND(a));
               configs.forEach((o, k) => {
                 expectClose(outs[k]!, refPool(a, o), { what: JSON.stringify({ shape, ...o }) });
                 cases++;
@@ -228,7 +315,17 @@ describe('T.signal.maxPool2d: values', () => {
       expectClose(got, refPool(a32, { ws: [2, 2], ignoreBorder: true, mode }), { atol: 1e-6, rtol: 1e-6, what: mode });
     }
     const i = T.imatrix('i');
-    expect(theano.function([i], T.signal.maxPool2d(i))([[1, 5, -2, 0], [3, 4, 8, 1]]).toArray()).toEqual([[5, 8]]);
+    expect(
+      theano
+        .function(
+          [i],
+          T.signal.maxPool2d(i),
+        )([
+          [1, 5, -2, 0],
+          [3, 4, 8, 1],
+        ])
+        .toArray(),
+    ).toEqual([[5, 8]]);
   });
 
   it('float32 max (computed on the bits) against the reference, with NaN of either sign, ±0, ±Infinity and ties', () => {
@@ -246,7 +343,10 @@ describe('T.signal.maxPool2d: values', () => {
       { ws: [2, 3], stride: [3, 4], pad: [1, 1], ignoreBorder: true, mode: 'max' },
       { ws: [9, 9], ignoreBorder: false, mode: 'max' },
     ];
-    const outs = theano.function([x], configs.map((o) => pool(x, o)))(x32);
+    const outs = theano.function(
+      [x],
+      configs.map((o) => pool(x, o)),
+    )(x32);
     configs.forEach((o, k) => {
       const ref = refPool(a, o);
       expectClose(outs[k]!, ref, { what: JSON.stringify(o) });
@@ -257,7 +357,13 @@ describe('T.signal.maxPool2d: values', () => {
 
   it('NaN in a window gives NaN (as T.max); infinities pass through', () => {
     const x = T.dmatrix('x');
-    const got = theano.function([x], T.signal.maxPool2d(x))([[NaN, 1, -Infinity, -Infinity], [2, 3, -Infinity, -Infinity]]);
+    const got = theano.function(
+      [x],
+      T.signal.maxPool2d(x),
+    )([
+      [NaN, 1, -Infinity, -Infinity],
+      [2, 3, -Infinity, -Infinity],
+    ]);
     expect(Number.isNaN(got.get(0, 0))).toBe(true);
     expect(got.get(0, 1)).toBe(-Infinity);
   });
@@ -305,18 +411,46 @@ describe('T.signal.maxPool2d: gradients', () => {
   it('max: tied maxima all receive the gradient, summed over overlapping windows (Theano)', () => {
     const x = T.dmatrix('x');
     const g = theano.function([x], T.grad(T.sum(T.signal.maxPool2d(x, { ws: [2, 2], stride: [1, 1] })), x));
-    expect(g([[1, 1, 1], [1, 1, 1], [1, 1, 1]]).toArray()).toEqual([[1, 2, 1], [2, 4, 2], [1, 2, 1]]);
+    expect(
+      g([
+        [1, 1, 1],
+        [1, 1, 1],
+        [1, 1, 1],
+      ]).toArray(),
+    ).toEqual([
+      [1, 2, 1],
+      [2, 4, 2],
+      [1, 2, 1],
+    ]);
     // Two tied maxima in one window of a 2x4 image, a unique one in the other; gz weights 3 and 5.
     const w = T.dmatrix('w');
     const cost = T.sum(T.mul(T.signal.maxPool2d(x), w));
-    const gx = theano.function([x, w], T.grad(cost, x))([[4, 1, 0, 2], [4, 3, 9, 9]], [[3, 5]]);
-    expect(gx.toArray()).toEqual([[3, 0, 0, 0], [3, 0, 5, 5]]);
+    const gx = theano.function([x, w], T.grad(cost, x))(
+      [
+        [4, 1, 0, 2],
+        [4, 3, 9, 9],
+      ],
+      [[3, 5]],
+    );
+    expect(gx.toArray()).toEqual([
+      [3, 0, 0, 0],
+      [3, 0, 5, 5],
+    ]);
   });
 
   it('l2: the gradient is 0 where a window is all zeros', () => {
     const x = T.dmatrix('x');
-    const g = theano.function([x], T.grad(T.sum(T.signal.maxPool2d(x, { mode: 'l2' })), x))([[0, 0, 3, 4], [0, 0, 0, 0]]);
-    expectClose(g, [[0, 0, 0.6, 0.8], [0, 0, 0, 0]]);
+    const g = theano.function(
+      [x],
+      T.grad(T.sum(T.signal.maxPool2d(x, { mode: 'l2' })), x),
+    )([
+      [0, 0, 3, 4],
+      [0, 0, 0, 0],
+    ]);
+    expectClose(g, [
+      [0, 0, 0.6, 0.8],
+      [0, 0, 0, 0],
+    ]);
   });
 
   it('the gradient op has shape inference and prints; int inputs carry no gradient', () => {

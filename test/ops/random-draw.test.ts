@@ -17,7 +17,12 @@ describe('Philox4x32-10', () => {
   });
 
   it('mulhi32 agrees with BigInt', () => {
-    const pairs = [[0xffffffff, 0xffffffff], [0xd2511f53, 0x12345678], [1, 0xffffffff], [0x80000000, 2]];
+    const pairs = [
+      [0xffffffff, 0xffffffff],
+      [0xd2511f53, 0x12345678],
+      [1, 0xffffffff],
+      [0x80000000, 2],
+    ];
     for (const [a, b] of pairs) expect(BigInt(mulhi32(a!, b!))).toBe((BigInt(a!) * BigInt(b!)) >> 32n);
   });
 });
@@ -87,7 +92,10 @@ describe('T.RandomStreams', () => {
     const mask = srng.binomial({ size: [x.shape(0), x.shape(1)], p: 0.5 });
     const out = x.mul(T.cast(mask, 'float64'));
     const f = theano.function([x], out);
-    const r = f([[1, 1, 1], [1, 1, 1]]);
+    const r = f([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
     expect(r.shape).toEqual([2, 3]);
     expect(Array.from(r.data).every((v) => v === 0 || v === 1)).toBe(true);
   });
@@ -117,6 +125,9 @@ describe('T.RandomStreams', () => {
     const u = new T.RandomStreams(9).uniform({ size: [3], dtype: 'float64' });
     const g = T.grad(u.mul(x).sum(), x);
     const sample = theano.function([x], [u, g], { noDefaultUpdates: true })(1);
-    expect(sample[1]!.item()).toBeCloseTo(Array.from(sample[0]!.data).reduce((a, b) => a + b, 0), 12);
+    expect(sample[1]!.item()).toBeCloseTo(
+      Array.from(sample[0]!.data).reduce((a, b) => a + b, 0),
+      12,
+    );
   });
 });

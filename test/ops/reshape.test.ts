@@ -35,9 +35,18 @@ describe('reshape: forward', () => {
     const mv = R.randArr([3, 8], R.rng(2));
     for (const [shape, full] of [
       [[-1], [24]],
-      [[4, -1], [4, 6]],
-      [[-1, 4], [6, 4]],
-      [[2, -1, 3], [2, 4, 3]],
+      [
+        [4, -1],
+        [4, 6],
+      ],
+      [
+        [-1, 4],
+        [6, 4],
+      ],
+      [
+        [2, -1, 3],
+        [2, 4, 3],
+      ],
     ] as [number[], number[]][]) {
       const out = theano.function([m], m.reshape(shape))(toND(mv));
       expect(out.shape).toEqual(full);
@@ -70,7 +79,17 @@ describe('reshape: forward', () => {
     const i = T.imatrix('i');
     const r = i.reshape([-1]);
     expect(r.dtype).toBe('int32');
-    expect(theano.function([i], r)([[1, 2], [3, 4]]).toArray()).toEqual([1, 2, 3, 4]);
+    expect(
+      theano
+        .function(
+          [i],
+          r,
+        )([
+          [1, 2],
+          [3, 4],
+        ])
+        .toArray(),
+    ).toEqual([1, 2, 3, 4]);
   });
 });
 
@@ -155,9 +174,20 @@ describe('reshape and flatten: gradients', () => {
     const t = T.dtensor3('t');
     const rand = R.rng(7);
     checkGrad({ wrt: [t], values: [R.randArr([2, 3, 4], rand)], out: T.tanh(t.reshape([4, 6])), ref: (a) => R.map(R.reshape(a, [4, 6]), Math.tanh) });
-    checkGrad({ wrt: [t], values: [R.randArr([2, 3, 4], rand)], out: t.reshape([-1, 2]).mul(t.reshape([12, 2])), ref: (a) => R.map(R.reshape(a, [12, 2]), (v) => v * v) });
+    checkGrad({
+      wrt: [t],
+      values: [R.randArr([2, 3, 4], rand)],
+      out: t.reshape([-1, 2]).mul(t.reshape([12, 2])),
+      ref: (a) => R.map(R.reshape(a, [12, 2]), (v) => v * v),
+    });
     const n = T.iscalar('n');
-    checkGrad({ wrt: [t], values: [R.randArr([2, 3, 4], rand)], out: T.sqr(t.reshape([n, -1])), ref: (a) => R.map(R.reshape(a, [3, 8]), (v) => v * v), fixed: [[n, 3]] });
+    checkGrad({
+      wrt: [t],
+      values: [R.randArr([2, 3, 4], rand)],
+      out: T.sqr(t.reshape([n, -1])),
+      ref: (a) => R.map(R.reshape(a, [3, 8]), (v) => v * v),
+      fixed: [[n, 3]],
+    });
   });
 
   it('flatten(2) feeding a dot, as network3 does', () => {

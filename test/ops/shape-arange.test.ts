@@ -61,7 +61,12 @@ describe('T.arange', () => {
       [2, 5, -1],
     ];
     for (const [a, b, s] of cases) {
-      expect(theano.function([], T.arange(a, b, s))().toArray(), `arange(${a}, ${b}, ${s})`).toEqual(R.arangeRef(a, b, s));
+      expect(
+        theano
+          .function([], T.arange(a, b, s))()
+          .toArray(),
+        `arange(${a}, ${b}, ${s})`,
+      ).toEqual(R.arangeRef(a, b, s));
     }
   });
 
@@ -88,6 +93,13 @@ describe('T.arange', () => {
 
   it('arange over a batch: x.shape(0)', () => {
     const m = T.dmatrix('m');
-    expect(theano.function([m], T.arange(m.shape(0)))(toND(R.arr([4, 2]))).toArray()).toEqual([0, 1, 2, 3]);
+    expect(
+      theano
+        .function(
+          [m],
+          T.arange(m.shape(0)),
+        )(toND(R.arr([4, 2])))
+        .toArray(),
+    ).toEqual([0, 1, 2, 3]);
   });
 });

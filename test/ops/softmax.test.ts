@@ -33,7 +33,10 @@ describe('softmax', () => {
 
   it('is stable for large inputs: rows of 1000s and -1000s', () => {
     const x = T.dmatrix('x');
-    const out = theano.function([x], softmax(x))([
+    const out = theano.function(
+      [x],
+      softmax(x),
+    )([
       [1000, 1000, 0],
       [-1000, -1000, -1000],
       [1000, 999, 998],
@@ -41,11 +44,15 @@ describe('softmax', () => {
     expect(out.data.every((p) => Number.isFinite(p))).toBe(true);
     const e1 = Math.exp(-1);
     const e2 = Math.exp(-2);
-    expectClose(out, [
-      [0.5, 0.5, 0],
-      [1 / 3, 1 / 3, 1 / 3],
-      [1 / (1 + e1 + e2), e1 / (1 + e1 + e2), e2 / (1 + e1 + e2)],
-    ], { rtol: 1e-14, atol: 1e-300 });
+    expectClose(
+      out,
+      [
+        [0.5, 0.5, 0],
+        [1 / 3, 1 / 3, 1 / 3],
+        [1 / (1 + e1 + e2), e1 / (1 + e1 + e2), e2 / (1 + e1 + e2)],
+      ],
+      { rtol: 1e-14, atol: 1e-300 },
+    );
   });
 
   it('keeps float32', () => {

@@ -11,7 +11,8 @@ import * as R from '../helpers/reference.js';
 type Idx = number | R.PySlice;
 const S = (start?: number | null, stop?: number | null, step?: number | null): R.PySlice => ({ start, stop, step });
 const toT = (i: Idx): number | ReturnType<typeof T.slice> => (typeof i === 'number' ? i : T.slice(i.start, i.stop, i.step));
-const show = (idx: Idx[]): string => idx.map((i) => (typeof i === 'number' ? String(i) : `${i.start ?? ''}:${i.stop ?? ''}${i.step != null ? `:${i.step}` : ''}`)).join(', ');
+const show = (idx: Idx[]): string =>
+  idx.map((i) => (typeof i === 'number' ? String(i) : `${i.start ?? ''}:${i.stop ?? ''}${i.step != null ? `:${i.step}` : ''}`)).join(', ');
 
 describe('Python slice semantics of the reference (hand-worked, list(range(n))[...])', () => {
   it('agrees with Python on known cases', () => {
@@ -114,7 +115,13 @@ describe('subtensor: forward', () => {
       [4, 5, 6, 7],
       [8, 9, 10, 11],
     ];
-    const f = (...idx: Parameters<typeof x.get>) => theano.function([x], x.get(...idx))(xv).toArray();
+    const f = (...idx: Parameters<typeof x.get>) =>
+      theano
+        .function(
+          [x],
+          x.get(...idx),
+        )(xv)
+        .toArray();
     expect(f(1)).toEqual([4, 5, 6, 7]);
     expect(f(-1, -1)).toEqual(11);
     expect(f(T.slice(), 2)).toEqual([2, 6, 10]);
@@ -153,7 +160,17 @@ describe('subtensor: forward', () => {
     const i = T.imatrix('i');
     const r = i.get(T.slice(null, null, -1), 0);
     expect(r.dtype).toBe('int32');
-    expect(theano.function([i], r)([[1, 2], [3, 4]]).toArray()).toEqual([3, 1]);
+    expect(
+      theano
+        .function(
+          [i],
+          r,
+        )([
+          [1, 2],
+          [3, 4],
+        ])
+        .toArray(),
+    ).toEqual([3, 1]);
   });
 });
 

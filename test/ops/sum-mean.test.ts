@@ -68,7 +68,11 @@ for (const [name, op, ref] of cases) {
         wrt: [x, b],
         values: [R.randArr([3, 5], rand), R.randArr([5], rand)],
         out: op(T.sqr(x.add(b)), 0),
-        ref: (a, bb) => ref(R.map(R.add(a!, bb!), (v) => v * v), 0),
+        ref: (a, bb) =>
+          ref(
+            R.map(R.add(a!, bb!), (v) => v * v),
+            0,
+          ),
       });
     });
   });
@@ -82,7 +86,13 @@ describe('sum: dtypes and edge cases', () => {
     const mv = R.randArr([3, 5], R.rng(6));
     const out = theano.function([m], [s, T.sum(T.gt(m, 0))])(toND(mv));
     expect(out[0]!.dtype).toBe('int32');
-    expectClose(out[0]!, R.sum(R.map(mv, (v) => (v > 0 ? 1 : 0)), 1));
+    expectClose(
+      out[0]!,
+      R.sum(
+        R.map(mv, (v) => (v > 0 ? 1 : 0)),
+        1,
+      ),
+    );
     expect(out[1]!.dtype).toBe('int32');
     expect(out[1]!.item()).toBe(mv.data.filter((v) => v > 0).length);
   });
@@ -90,21 +100,45 @@ describe('sum: dtypes and edge cases', () => {
   it('sum of int32 is int32; sum of float32 is float32 and accumulates accurately', () => {
     const i = T.imatrix('i');
     expect(T.sum(i).dtype).toBe('int32');
-    expect(theano.function([i], T.sum(i, 0))([[1, 2, 3], [4, 5, -6]]).toArray()).toEqual([5, 7, -3]);
+    expect(
+      theano
+        .function(
+          [i],
+          T.sum(i, 0),
+        )([
+          [1, 2, 3],
+          [4, 5, -6],
+        ])
+        .toArray(),
+    ).toEqual([5, 7, -3]);
     const f = T.fvector('f');
     const s = T.sum(f);
     expect(s.dtype).toBe('float32');
     // 2^24 + 1 + 1 + ...: a float32 running sum would stay at 2^24.
     const vals = new Float32Array([16777216, ...new Array<number>(100).fill(1)]);
     expect(theano.function([f], s)(theano.ndarray(vals)).item()).toBe(16777316);
-    expect(theano.function([f], T.sum(T.reshape(f, [1, 101]), 1))(theano.ndarray(vals)).get(0)).toBe(16777316);
+    expect(
+      theano
+        .function(
+          [f],
+          T.sum(T.reshape(f, [1, 101]), 1),
+        )(theano.ndarray(vals))
+        .get(0),
+    ).toBe(16777316);
   });
 
   it('sum of uint8 is int32 (no wrap-around at 256)', () => {
     const b = T.bvector('b');
     const s = T.sum(b);
     expect(s.dtype).toBe('int32');
-    expect(theano.function([b], s)(theano.ndarray([200, 100, 255], undefined, 'uint8')).item()).toBe(555);
+    expect(
+      theano
+        .function(
+          [b],
+          s,
+        )(theano.ndarray([200, 100, 255], undefined, 'uint8'))
+        .item(),
+    ).toBe(555);
   });
 
   it('sum over an empty axis is 0; mean over it is NaN', () => {
@@ -112,7 +146,14 @@ describe('sum: dtypes and edge cases', () => {
     const [s, mu] = theano.function([m], [T.sum(m, 0), T.mean(m, 0)])(theano.ndarray(new Float64Array(0), [0, 3]));
     expect(s!.toArray()).toEqual([0, 0, 0]);
     expectClose(mu!, [NaN, NaN, NaN]);
-    expect(theano.function([m], T.sum(m))(theano.ndarray(new Float64Array(0), [0, 3])).item()).toBe(0);
+    expect(
+      theano
+        .function(
+          [m],
+          T.sum(m),
+        )(theano.ndarray(new Float64Array(0), [0, 3]))
+        .item(),
+    ).toBe(0);
   });
 });
 
@@ -121,7 +162,13 @@ describe('mean: dtypes', () => {
     const i = T.imatrix('i');
     const mu = T.mean(i, 1);
     expect(mu.dtype).toBe('float64');
-    const out = theano.function([i], [mu, T.mean(i)])([[1, 2], [3, 6]]);
+    const out = theano.function(
+      [i],
+      [mu, T.mean(i)],
+    )([
+      [1, 2],
+      [3, 6],
+    ]);
     expect(out[0]!.dtype).toBe('float64');
     expect(out[0]!.toArray()).toEqual([1.5, 4.5]);
     expect(out[1]!.item()).toBe(3);
@@ -139,6 +186,22 @@ describe('mean: dtypes', () => {
     const f = T.fmatrix('f');
     const mu = T.mean(f, 0);
     expect(mu.dtype).toBe('float32');
-    expect(theano.function([f], mu)(theano.ndarray([[1, 2], [2, 4]], undefined, 'float32')).toArray()).toEqual([1.5, 3]);
+    expect(
+      theano
+        .function(
+          [f],
+          mu,
+        )(
+          theano.ndarray(
+            [
+              [1, 2],
+              [2, 4],
+            ],
+            undefined,
+            'float32',
+          ),
+        )
+        .toArray(),
+    ).toEqual([1.5, 3]);
   });
 });

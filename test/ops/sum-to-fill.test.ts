@@ -41,7 +41,13 @@ describe('sumTo', () => {
   it('gradient broadcasts back (through fill)', () => {
     const g = T.dmatrix('g');
     const ref = T.dmatrix('ref');
-    checkGrad({ wrt: [g], values: [R.randArr([3, 4], R.rng(3))], out: sumTo(g, ref), ref: (a) => R.reshape(R.sum(a, 0), [1, 4]), fixed: [[ref, toND(R.arr([1, 4]))]] });
+    checkGrad({
+      wrt: [g],
+      values: [R.randArr([3, 4], R.rng(3))],
+      out: sumTo(g, ref),
+      ref: (a) => R.reshape(R.sum(a, 0), [1, 4]),
+      fixed: [[ref, toND(R.arr([1, 4]))]],
+    });
   });
 });
 
@@ -60,6 +66,12 @@ describe('fill', () => {
   it('gradient goes to v (summed over the broadcast axes), none to ref', () => {
     const ref = T.dmatrix('ref');
     const v = T.dvector('v');
-    checkGrad({ wrt: [v], values: [R.randArr([4], R.rng(4))], out: fill(ref, v), ref: (a) => R.zipWith([R.arr([3, 4]), a], (_r, x) => x), fixed: [[ref, toND(R.arr([3, 4]))]] });
+    checkGrad({
+      wrt: [v],
+      values: [R.randArr([4], R.rng(4))],
+      out: fill(ref, v),
+      ref: (a) => R.zipWith([R.arr([3, 4]), a], (_r, x) => x),
+      fixed: [[ref, toND(R.arr([3, 4]))]],
+    });
   });
 });

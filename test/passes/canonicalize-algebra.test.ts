@@ -27,14 +27,28 @@ describe('algebraic identities: graph before -> after', () => {
   it('logOfExp: log(exp(x)) -> x, exact where exp would overflow', () => {
     const x = T.dvector('x');
     expect(after([x], T.log(T.exp(x)), logOfExp)).toEqual({ ops: [], fired: 1 });
-    expect(theano.function([x], T.log(T.exp(x)))([800, -3]).toArray()).toEqual([800, -3]);
+    expect(
+      theano
+        .function(
+          [x],
+          T.log(T.exp(x)),
+        )([800, -3])
+        .toArray(),
+    ).toEqual([800, -3]);
   });
 
   it('expOfLog: exp(log(x)) -> x only where x cannot be negative', () => {
     const x = T.dvector('x');
     expect(after([x], T.exp(T.log(T.sqr(x))), expOfLog)).toEqual({ ops: ['sqr'], fired: 1 });
     expect(after([x], T.exp(T.log(x)), expOfLog).fired).toBe(0);
-    expect(theano.function([x], T.exp(T.log(x)))([-1]).toArray()).toEqual([NaN]);
+    expect(
+      theano
+        .function(
+          [x],
+          T.exp(T.log(x)),
+        )([-1])
+        .toArray(),
+    ).toEqual([NaN]);
   });
 
   it('sumOfScaled: sum(0.5 * x) -> 0.5 * sum(x); mean likewise; axes are kept', () => {
@@ -59,19 +73,24 @@ describe('algebraic identities preserve values (FAST_RUN against FAST_COMPILE, r
   ];
   it('property', () => {
     fc.assert(
-      fc.property(fc.nat(forms.length - 1), fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 6, maxLength: 6 }), fc.double({ min: -4, max: 4, noNaN: true }), (k, xs, sv) => {
-        const x = T.dmatrix('x');
-        const s = T.dscalar('s');
-        const out = forms[k]![1](x, s);
-        const args = [theano.ndarray(xs, [2, 3], 'float64'), sv];
-        const fast = theano.function([x, s], out, { onUnusedInput: 'ignore' })(...args);
-        const plain = theano.function([x, s], out, { onUnusedInput: 'ignore', mode: 'FAST_COMPILE' })(...args);
-        Array.from(fast.data).forEach((v, i) => {
-          const ref = plain.data[i]!;
-          if (!Number.isFinite(ref)) expect(v).toBe(ref);
-          else expect(Math.abs(v - ref)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ref)) * 8);
-        });
-      }),
+      fc.property(
+        fc.nat(forms.length - 1),
+        fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        (k, xs, sv) => {
+          const x = T.dmatrix('x');
+          const s = T.dscalar('s');
+          const out = forms[k]![1](x, s);
+          const args = [theano.ndarray(xs, [2, 3], 'float64'), sv];
+          const fast = theano.function([x, s], out, { onUnusedInput: 'ignore' })(...args);
+          const plain = theano.function([x, s], out, { onUnusedInput: 'ignore', mode: 'FAST_COMPILE' })(...args);
+          Array.from(fast.data).forEach((v, i) => {
+            const ref = plain.data[i]!;
+            if (!Number.isFinite(ref)) expect(v).toBe(ref);
+            else expect(Math.abs(v - ref)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(ref)) * 8);
+          });
+        },
+      ),
       { seed: 5, numRuns: 200 },
     );
   });

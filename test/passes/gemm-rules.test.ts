@@ -79,7 +79,12 @@ describe('gemm rules: the rewritten graph computes bit for bit what the graph as
     fc.assert(
       fc.property(arb, ({ shapes: { m, n, k }, dtype, transA, transB, form, s, symbolicScale, seed }) => {
         const rng = new theano.RandomState(seed);
-        const mat = (r: number, c: number) => theano.ndarray(rng.normal(0, 1, r * c).map((v, i) => (i % 3 === 0 ? 0 : v)), [r, c], dtype);
+        const mat = (r: number, c: number) =>
+          theano.ndarray(
+            rng.normal(0, 1, r * c).map((v, i) => (i % 3 === 0 ? 0 : v)),
+            [r, c],
+            dtype,
+          );
         const a = T.tensor(dtype, [null, null], 'a');
         const b = T.tensor(dtype, [null, null], 'b');
         const z = T.tensor(dtype, [null, null], 'z');
@@ -87,12 +92,25 @@ describe('gemm rules: the rewritten graph computes bit for bit what the graph as
         const sv = T.tensor(dtype, [], 's');
         const scale = symbolicScale ? sv : T.constant(s, dtype);
         const p = T.dot(transA ? a.T : a, transB ? b.T : b);
-        const out = { 'z-s*p': z.sub(p.mul(scale)), 'z+p*s': z.add(p.mul(scale)), 's*p+z': T.mul(scale, p).add(z), 'p-z': p.sub(z), 'p+bias': p.add(bias), 's*p': T.mul(scale, p) }[form];
+        const out = {
+          'z-s*p': z.sub(p.mul(scale)),
+          'z+p*s': z.add(p.mul(scale)),
+          's*p+z': T.mul(scale, p).add(z),
+          'p-z': p.sub(z),
+          'p+bias': p.add(bias),
+          's*p': T.mul(scale, p),
+        }[form];
         const inputs = [a, b, z, bias, sv];
         const fast = theano.function(inputs, out, { onUnusedInput: 'ignore' });
         const plain = theano.function(inputs, out, { onUnusedInput: 'ignore', mode: 'FAST_COMPILE' });
         expect(fast.kernels().some((kr) => kr.name.startsWith('gemm'))).toBe(true);
-        const args = [transA ? mat(k, m) : mat(m, k), transB ? mat(n, k) : mat(k, n), mat(m, n), theano.ndarray(rng.normal(0, 1, n), [n], dtype), theano.ndarray([s], [], dtype)];
+        const args = [
+          transA ? mat(k, m) : mat(m, k),
+          transB ? mat(n, k) : mat(k, n),
+          mat(m, n),
+          theano.ndarray(rng.normal(0, 1, n), [n], dtype),
+          theano.ndarray([s], [], dtype),
+        ];
         expect(Array.from(fast(...args).data)).toEqual(Array.from(plain(...args).data));
       }),
       { seed: 11, numRuns: 150 },

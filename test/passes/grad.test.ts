@@ -29,8 +29,18 @@ describe('T.grad', () => {
     const cost = m.add(b).mul(s).sum();
     const [gm, gb, gs] = T.grad(cost, [m, b, s]);
     const f = theano.function([m, b, s], [gm!, gb!, gs!]);
-    const [vm, vb, vs] = f([[1, 2, 3], [4, 5, 6]], [10, 20, 30], 2);
-    expect(vm!.toArray()).toEqual([[2, 2, 2], [2, 2, 2]]);
+    const [vm, vb, vs] = f(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [10, 20, 30],
+      2,
+    );
+    expect(vm!.toArray()).toEqual([
+      [2, 2, 2],
+      [2, 2, 2],
+    ]);
     expect(vb!.toArray()).toEqual([4, 4, 4]);
     expect(vb!.shape).toEqual([3]);
     expect(vs!.item()).toBe(1 + 2 + 3 + 4 + 5 + 6 + 2 * (10 + 20 + 30));
@@ -40,7 +50,17 @@ describe('T.grad', () => {
     const a = T.dmatrix('a');
     const b = T.dmatrix('b');
     const ga = T.grad(a.mul(b).sum(), a);
-    expect(run([a, b], ga, [[1, 2, 3]], [[1, 1, 1], [2, 2, 2]]).toArray()).toEqual([[3, 3, 3]]);
+    expect(
+      run(
+        [a, b],
+        ga,
+        [[1, 2, 3]],
+        [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      ).toArray(),
+    ).toEqual([[3, 3, 3]]);
   });
 
   it('keeps the form of wrt: one variable or an array', () => {
@@ -119,7 +139,11 @@ describe('T.grad and zero gradients', () => {
     const withZeroL2 = data.add(w.sqr().sum().mul(0));
     const g0 = T.grad(data, w);
     const g1 = T.grad(withZeroL2, w);
-    const ops = (v: theano.Variable) => theano.function([x, w], v).fgraph.toposort().map((n) => n.op.name);
+    const ops = (v: theano.Variable) =>
+      theano
+        .function([x, w], v)
+        .fgraph.toposort()
+        .map((n) => n.op.name);
     expect(ops(g1)).toEqual(ops(g0));
     expect(ops(g1)).not.toContain('sqr');
   });

@@ -28,7 +28,13 @@ describe('rules: graph before -> after', () => {
     const a = T.dvector('a');
     const b = T.dvector('b');
     const srng = new T.RandomStreams(1);
-    const fg = graphOf([a, b], a.add(b).add(srng.uniform({ size: [2], dtype: 'float64' })).add(srng.uniform({ size: [2], dtype: 'float64' })));
+    const fg = graphOf(
+      [a, b],
+      a
+        .add(b)
+        .add(srng.uniform({ size: [2], dtype: 'float64' }))
+        .add(srng.uniform({ size: [2], dtype: 'float64' })),
+    );
     mergePhase(fg);
     expect(opsOf(fg).filter((o) => o.startsWith('random_'))).toHaveLength(2);
     expect(fg.leaves().filter((v) => v === a || v === b)).toHaveLength(2);
@@ -111,8 +117,22 @@ describe('rules: graph before -> after', () => {
 });
 
 describe('rewrites preserve values (FAST_RUN against FAST_COMPILE on random inputs)', () => {
-  const unary = [(v: theano.Variable) => v.exp(), (v: theano.Variable) => T.tanh(v), (v: theano.Variable) => T.nnet.sigmoid(v), (v: theano.Variable) => v.mul(1), (v: theano.Variable) => v.add(0), (v: theano.Variable) => v.neg().neg(), (v: theano.Variable) => v.sqr(), (v: theano.Variable) => v.pow(2)];
-  const binary = [(a: theano.Variable, b: theano.Variable) => a.add(b), (a: theano.Variable, b: theano.Variable) => a.mul(b), (a: theano.Variable, b: theano.Variable) => a.sub(b), (a: theano.Variable, b: theano.Variable) => T.maximum(a, b)];
+  const unary = [
+    (v: theano.Variable) => v.exp(),
+    (v: theano.Variable) => T.tanh(v),
+    (v: theano.Variable) => T.nnet.sigmoid(v),
+    (v: theano.Variable) => v.mul(1),
+    (v: theano.Variable) => v.add(0),
+    (v: theano.Variable) => v.neg().neg(),
+    (v: theano.Variable) => v.sqr(),
+    (v: theano.Variable) => v.pow(2),
+  ];
+  const binary = [
+    (a: theano.Variable, b: theano.Variable) => a.add(b),
+    (a: theano.Variable, b: theano.Variable) => a.mul(b),
+    (a: theano.Variable, b: theano.Variable) => a.sub(b),
+    (a: theano.Variable, b: theano.Variable) => T.maximum(a, b),
+  ];
 
   it('random elementwise graphs, their gradients, and folded constants agree', () => {
     fc.assert(
@@ -150,7 +170,10 @@ describe('f.kernels()', () => {
     const w = T.dmatrix('w');
     const f = theano.function([x, w], T.nnet.sigmoid(T.dot(x, w).add(2).mul(3)));
     const kernels = f.kernels();
-    expect(kernels.map((k) => k.ops)).toEqual([['dot', 'add'], ['mul', 'sigmoid']]);
+    expect(kernels.map((k) => k.ops)).toEqual([
+      ['dot', 'add'],
+      ['mul', 'sigmoid'],
+    ]);
     const fused = kernels[1]!;
     expect(fused.backend).toBe('cpu');
     expect(fused.source).toMatch(/for \(let i0 = 0/);
@@ -158,7 +181,15 @@ describe('f.kernels()', () => {
     // The listed source is what runs: calling it directly computes the kernel.
     const run = new Function(`return (${fused.source})`)() as (o: Float64Array, i: Float64Array[], s: number[], st: number[][]) => void;
     const out = new Float64Array(2);
-    run(out, [new Float64Array([0, 1]), new Float64Array([3])], [1, 2], [[0, 1], [0, 0]]);
+    run(
+      out,
+      [new Float64Array([0, 1]), new Float64Array([3])],
+      [1, 2],
+      [
+        [0, 1],
+        [0, 0],
+      ],
+    );
     expect(Array.from(out)).toEqual([0.5, 1 / (1 + Math.exp(-3))]);
   });
 });
@@ -173,7 +204,17 @@ describe('reduction fusion', () => {
     expect(names).toContain('fusedSum{exp(add(a0, a1))}');
     expect(names.filter((n) => n.startsWith('sum'))).toEqual([]);
     const ref = theano.function([w, b], w.sqr().sum().add(w.add(b).exp().sum()), { mode: 'FAST_COMPILE' });
-    const args = [theano.ndarray([[1, -2, 3], [0.5, 0, -1]], undefined, 'float64'), theano.ndarray([0.1, 0.2, 0.3], undefined, 'float64')];
+    const args = [
+      theano.ndarray(
+        [
+          [1, -2, 3],
+          [0.5, 0, -1],
+        ],
+        undefined,
+        'float64',
+      ),
+      theano.ndarray([0.1, 0.2, 0.3], undefined, 'float64'),
+    ];
     expect(f(...args).item()).toBeCloseTo(ref(...args).item(), 12);
     const kernel = f.kernels().find((k) => k.name === 'fusedSum{sqr(a0)}')!;
     expect(kernel.ops).toEqual(['sqr', 'sum']);

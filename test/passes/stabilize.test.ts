@@ -21,7 +21,11 @@ describe('stabilization', () => {
     const y = T.ivector('y');
     const cost = T.mean(T.log(T.nnet.softmax(x)).get(T.arange(y.shape(0)), y)).neg();
     const f = theano.function([x, y], [cost, T.grad(cost, x)]);
-    const xs = [[1000, -1000, 0], [-1000, 1000, 500], [3, 1, 2]];
+    const xs = [
+      [1000, -1000, 0],
+      [-1000, 1000, 500],
+      [3, 1, 2],
+    ];
     const ys = [1, 0, 2];
     const [c, g] = f(xs, ys);
     const ref = reference(xs, ys);
@@ -53,7 +57,10 @@ describe('stabilization', () => {
   it('log(sigmoid(x)) and log(1 - sigmoid(x)) become softplus forms, finite at ±800', () => {
     const x = T.dvector('x');
     const f = theano.function([x], [T.log(T.nnet.sigmoid(x)), T.log(T.sub(1, T.nnet.sigmoid(x)))]);
-    const names = f.fgraph.toposort().map((n) => n.op.toString()).join(' ');
+    const names = f.fgraph
+      .toposort()
+      .map((n) => n.op.toString())
+      .join(' ');
     expect(names).toMatch(/softplus/);
     const [a, b] = f([-800, 0, 800]);
     expect(Array.from(a!.data)).toEqual([-800, -Math.log(2), -0]);

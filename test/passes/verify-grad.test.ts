@@ -22,7 +22,14 @@ function randn(shape: number[], rng: RandomState): theano.NDArray {
 
 describe("Theano's documented verify_grad examples give Theano's verdict", () => {
   it('gradient.py docstring: verify_grad(tanh, [[2, 3, 4], [-1, 3.3, 9.9]]) passes', () => {
-    expect(() => verifyGrad(T.tanh, [[[2, 3, 4], [-1, 3.3, 9.9]]])).not.toThrow();
+    expect(() =>
+      verifyGrad(T.tanh, [
+        [
+          [2, 3, 4],
+          [-1, 3.3, 9.9],
+        ],
+      ]),
+    ).not.toThrow();
   });
 
   it('unittest.txt test_verify_exprgrad: (x + cos(y)) / (4 z)^2 on x (3, 1), y (2,), z () passes', () => {
@@ -32,13 +39,31 @@ describe("Theano's documented verify_grad examples give Theano's verdict", () =>
   });
 
   it('unittest.txt test_flatten_outdimNone: Flatten on [[0, 1, 2], [3, 4, 5]] passes', () => {
-    expect(() => verifyGrad((a) => T.flatten(a), [[[0, 1, 2], [3, 4, 5]]])).not.toThrow();
+    expect(() =>
+      verifyGrad(
+        (a) => T.flatten(a),
+        [
+          [
+            [0, 1, 2],
+            [3, 4, 5],
+          ],
+        ],
+      ),
+    ).not.toThrow();
   });
 
   it('unittest.txt test_crossentropy_softmax_grad: crossentropy(softmax(x + b), y_idx = [0, 2]) passes', () => {
     const yIdx = theano.ndarray([0, 2], [2], 'int32');
     const fun = (x: theano.Variable, b: theano.Variable) => T.nnet.categoricalCrossentropy(T.nnet.softmax(T.add(x, b)), yIdx);
-    expect(() => verifyGrad(fun, [[[-1, 0, 1], [3, 2, 1]], [1, 2, 3]])).not.toThrow();
+    expect(() =>
+      verifyGrad(fun, [
+        [
+          [-1, 0, 1],
+          [3, 2, 1],
+        ],
+        [1, 2, 3],
+      ]),
+    ).not.toThrow();
   });
 
   it("extending_theano.txt DoubleOp: 2x passes on rand(5, 7, 2); with the '* 2' removed from its grad it fails", () => {
@@ -93,7 +118,16 @@ describe('verifyGrad: the method', () => {
   it('the error names the input, the worst element, the analytic and numeric values and both errors', () => {
     let err: unknown;
     try {
-      verifyGrad((x, y) => T.add(T.sum(x), failNeg(y)), [[1, 2], [[0.5, -1.5, 2.5], [1, 2, 3]]]);
+      verifyGrad(
+        (x, y) => T.add(T.sum(x), failNeg(y)),
+        [
+          [1, 2],
+          [
+            [0.5, -1.5, 2.5],
+            [1, 2, 3],
+          ],
+        ],
+      );
     } catch (e) {
       err = e;
     }
@@ -102,7 +136,9 @@ describe('verifyGrad: the method', () => {
     const e = err as GradientCheckError;
     expect(e.name).toBe('GradientError');
     expect(e.message).toMatch(/input 1 of 2 \(float64 matrix, shape \(2, 3\)\)/);
-    expect(e.message).toMatch(/at element \[\d, \d\]: analytic -?[\d.]+, numeric -?[\d.]+; abs\. error [\d.e-]+ > abs\. tolerance 0\.0001, rel\. error [\d.e-]+ > rel\. tolerance 0\.0001/);
+    expect(e.message).toMatch(
+      /at element \[\d, \d\]: analytic -?[\d.]+, numeric -?[\d.]+; abs\. error [\d.e-]+ > abs\. tolerance 0\.0001, rel\. error [\d.e-]+ > rel\. tolerance 0\.0001/,
+    );
     expect(e.message).toMatch(/seed 42, eps 1e-7, one-sided differences/);
     expect(e.details.input).toBe(1);
     expect(e.details.analytic).toBeCloseTo(-e.details.numeric, 5);
@@ -138,7 +174,12 @@ describe('verifyGrad: the method', () => {
   });
 
   it('is seeded: the same seed gives the same projections, another seed others; nTests projections are tried', () => {
-    const pt = [[[0.5, -1], [1.5, 0.25]]];
+    const pt = [
+      [
+        [0.5, -1],
+        [1.5, 0.25],
+      ],
+    ];
     const a = verifyGrad(T.tanh, pt, { seed: 7 });
     const b = verifyGrad(T.tanh, pt, { seed: 7 });
     const c = verifyGrad(T.tanh, pt, { seed: 8 });
@@ -156,7 +197,15 @@ describe('verifyGrad: the method', () => {
 
   it('checks the shape of the analytic gradient', async () => {
     const { unreducedAdd } = await import('../props/planted-ops.js');
-    expect(() => verifyGrad(unreducedAdd, [[[1, 2], [3, 4]], [[0.5, 0.25]]])).toThrow(/input 1 of 2 .* has shape \(2, 2\); expected \(1, 2\)/);
+    expect(() =>
+      verifyGrad(unreducedAdd, [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [[0.5, 0.25]],
+      ]),
+    ).toThrow(/input 1 of 2 .* has shape \(2, 2\); expected \(1, 2\)/);
   });
 
   it('inputs that do not reach the output get zero gradients and pass', () => {

@@ -51,7 +51,13 @@ describe('property: gradients through broadcasting reduce to the input shapes', 
             return { u, g, out };
           };
           const dynamic = shapes.map((s, i) => T.tensor('float64', s.length, `x${i}`));
-          const declared = shapes.map((s, i) => T.tensor('float64', s.map((d) => (d === 1 ? 1 : null)), `x${i}`));
+          const declared = shapes.map((s, i) =>
+            T.tensor(
+              'float64',
+              s.map((d) => (d === 1 ? 1 : null)),
+              `x${i}`,
+            ),
+          );
           const d1 = grads(dynamic);
           const d2 = grads(declared);
           const outShape = theano.function(dynamic, d1.out)(...points).shape;

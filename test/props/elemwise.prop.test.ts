@@ -49,7 +49,11 @@ describe('property: binary elementwise ops broadcast as NumPy', () => {
         const [av, bv, cv] = [sa, sb, shapeC].map((s) => R.randArr(s, rand));
         const [a, b, c] = [sa, sb, shapeC].map((s, i) => dtensor(s.length, 'abc'[i]));
         const out = theano.function([a!, b!, c!], a!.mul(b!).add(c!))(toND(av!), toND(bv!), toND(cv!));
-        expectClose(out, R.zipWith([av!, bv!, cv!], (x, y, z) => x * y + z), { rtol: 1e-15, atol: 1e-16 });
+        expectClose(
+          out,
+          R.zipWith([av!, bv!, cv!], (x, y, z) => x * y + z),
+          { rtol: 1e-15, atol: 1e-16 },
+        );
       }),
       { seed: PROPS_SEED, numRuns: runs(50) },
     );

@@ -68,7 +68,9 @@ describe('T.jacobian', () => {
     expect(() => T.jacobian(T.outer(x, x), x)).toThrow(/expects a vector \(or scalar\) expression.*Flatten it first/);
     const v = T.dvector('v');
     expect(() => T.jacobian(T.tanh(v), v)).toThrow(GradientError);
-    expect(() => T.jacobian(T.tanh(v), v)).toThrow(/length of the output of tanh \(float64 vector\) must be known when the graph is built.*static shapes, e\.g\. T\.tensor\('float64', \[3\], 'x'\)/);
+    expect(() => T.jacobian(T.tanh(v), v)).toThrow(
+      /length of the output of tanh \(float64 vector\) must be known when the graph is built.*static shapes, e\.g\. T\.tensor\('float64', \[3\], 'x'\)/,
+    );
   });
 });
 
@@ -137,7 +139,16 @@ describe('Lop and Rop', () => {
         const [jv, ...jtu] = f(...b.points, ...vVals, uVal);
         // Directional central differences: (f(x + h v) - f(x - h v)) / 2h.
         const h = 1e-6;
-        const shifted = (s: number) => fwd(...b.points.map((p, i) => theano.ndarray(Float64Array.from(p.data, (x, k) => x + s * h * vVals[i]!.data[k]!), p.shape.slice(), 'float64')));
+        const shifted = (s: number) =>
+          fwd(
+            ...b.points.map((p, i) =>
+              theano.ndarray(
+                Float64Array.from(p.data, (x, k) => x + s * h * vVals[i]!.data[k]!),
+                p.shape.slice(),
+                'float64',
+              ),
+            ),
+          );
         const plus = shifted(1);
         const minus = shifted(-1);
         expect(jv!.shape).toEqual(base.shape);
@@ -145,7 +156,8 @@ describe('Lop and Rop', () => {
           const fd = (plus.data[k]! - minus.data[k]!) / (2 * h);
           const a = jv!.data[k]!;
           const absErr = Math.abs(a - fd);
-          if (absErr > 1e-4 && absErr / Math.max(Math.abs(a) + Math.abs(fd), 1e-8) > 1e-4) expect.fail(`Rop element ${k}: ${a}, finite differences ${fd}\n${c.toString()}`);
+          if (absErr > 1e-4 && absErr / Math.max(Math.abs(a) + Math.abs(fd), 1e-8) > 1e-4)
+            expect.fail(`Rop element ${k}: ${a}, finite differences ${fd}\n${c.toString()}`);
         }
         // The adjoint identity, to rounding.
         let left = 0;
@@ -176,7 +188,11 @@ describe('Lop and Rop', () => {
     expect(() => Rop(f, [x, y], v)).toThrow(/2 variables but 1 evaluation points/);
     const z = T.dvector('z');
     expect(() => Rop(T.tanh(z), x, v)).toThrow(DisconnectedInputError);
-    expect(theano.function([z, v], Rop(T.tanh(z), x, v, { disconnectedOutputs: 'ignore' }), { onUnusedInput: 'ignore' })([1, 2], [1, 1]).toArray()).toEqual([0, 0]);
+    expect(
+      theano
+        .function([z, v], Rop(T.tanh(z), x, v, { disconnectedOutputs: 'ignore' }), { onUnusedInput: 'ignore' })([1, 2], [1, 1])
+        .toArray(),
+    ).toEqual([0, 0]);
   });
 
   it("Theano's TestZeroGrad.test_rop: the Rop of zeroGrad(x) is zero", () => {
@@ -189,7 +205,8 @@ describe('Lop and Rop', () => {
 
 describe('considerConstant, zeroGrad, disconnectedGrad', () => {
   const a = valuesAwayFromKinks([5, 5], 77);
-  const gradOf = (expr: Variable, x: Variable, opts?: Parameters<typeof T.grad>[2]) => theano.function([x], T.grad(T.sum(expr), x, opts), { onUnusedInput: 'ignore' })(a);
+  const gradOf = (expr: Variable, x: Variable, opts?: Parameters<typeof T.grad>[2]) =>
+    theano.function([x], T.grad(T.sum(expr), x, opts), { onUnusedInput: 'ignore' })(a);
   const valueOf = (expr: Variable, x: Variable) => theano.function([x], expr, { onUnusedInput: 'ignore' })(a);
 
   it("Theano's TestZeroGrad.test_grad and TestDisconnectedGrad.test_grad tables", () => {

@@ -49,7 +49,13 @@ const dim = fc.integer({ min: 1, max: 4 });
 const vec = dim.map((n) => [n]);
 const mat = fc.tuple(dim, dim).map(([a, b]) => [a, b]);
 /** Two matrices (m, k) and (k, n). */
-const chained = fc.tuple(dim, dim, dim).map(([m, k, n]) => ({ shapes: [[m, k], [k, n]], p: 0 }));
+const chained = fc.tuple(dim, dim, dim).map(([m, k, n]) => ({
+  shapes: [
+    [m, k],
+    [k, n],
+  ],
+  p: 0,
+}));
 
 const unaryCases: [string, (x: Variable) => Variable, ValueOptions?][] = [
   ['neg', T.neg],
@@ -85,7 +91,12 @@ const cases: OpCase[] = [
   ).map(([name, f]): OpCase => ({ name: `${name} (same shapes)`, args: anyShape.map((s) => ({ shapes: [s, s], p: 0 })), fun: () => f, runs: 8 })),
   { name: 'pow with a positive base', args: anyShape.map((s) => ({ shapes: [s, s], p: 0 })), values: [positive], fun: () => T.pow },
   { name: 'switch(x > y, x, y * 2)', args: anyShape.map((s) => ({ shapes: [s, s], p: 0 })), fun: () => (x, y) => T.switch(T.gt(x!, y!), x!, T.mul(y!, 2)) },
-  { name: 'clip with tensor bounds', args: anyShape.map((s) => ({ shapes: [s, s, s], p: 0 })), values: [undefined, { min: 2, max: 3, signed: false }], fun: () => (x, lo, hi) => T.clip(x!, T.neg(lo!), T.add(hi!, 0)) },
+  {
+    name: 'clip with tensor bounds',
+    args: anyShape.map((s) => ({ shapes: [s, s, s], p: 0 })),
+    values: [undefined, { min: 2, max: 3, signed: false }],
+    fun: () => (x, lo, hi) => T.clip(x!, T.neg(lo!), T.add(hi!, 0)),
+  },
   {
     name: 'sum / mean / max / min over random axes',
     args: shapesOf(shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 })),
@@ -105,34 +116,43 @@ const cases: OpCase[] = [
   {
     name: 'reshape (with -1) and flatten(ndim)',
     args: shapesOf(shapeArb({ minRank: 1, maxRank: 4, maxDim: 3 })),
-    fun: (p, [s]) => (x) => {
-      const n = s!.reduce((a, b) => a * b, 1);
-      return p % 2 ? T.reshape(x, [n === 0 ? 0 : 1, -1]) : T.flatten(x, 1 + ((p >> 1) % s!.length));
-    },
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const n = s!.reduce((a, b) => a * b, 1);
+        return p % 2 ? T.reshape(x, [n === 0 ? 0 : 1, -1]) : T.flatten(x, 1 + ((p >> 1) % s!.length));
+      },
   },
   {
     name: 'dimshuffle (permutation with broadcastable axes added)',
     args: shapesOf(shapeArb({ minRank: 1, maxRank: 3, maxDim: 3 })),
-    fun: (p, [s]) => (x) => {
-      const perm: (number | 'x')[] = s!.map((_, i) => i).sort((a, b) => (((p >> (3 * a)) & 7) - ((p >> (3 * b)) & 7)) || a - b);
-      perm.splice(p % (perm.length + 1), 0, 'x');
-      return T.tanh(T.dimshuffle(x, ...perm)).mul(x.sum());
-    },
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const perm: (number | 'x')[] = s!.map((_, i) => i).sort((a, b) => ((p >> (3 * a)) & 7) - ((p >> (3 * b)) & 7) || a - b);
+        perm.splice(p % (perm.length + 1), 0, 'x');
+        return T.tanh(T.dimshuffle(x, ...perm)).mul(x.sum());
+      },
   },
   {
     name: 'basic indexing x[i, a:b:c] (negative steps too)',
     args: shapesOf(shapeArb({ minRank: 2, maxRank: 3, minDim: 2, maxDim: 4 })),
-    fun: (p, [s]) => (x) => {
-      const i = p % s![0]!;
-      const step = [1, 2, -1][(p >> 4) % 3]!;
-      const start = step > 0 ? (p >> 6) % s![1]! : s![1]! - 1;
-      return x.get(i - (p & 8 ? s![0]! : 0), T.slice(start, null, step));
-    },
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const i = p % s![0]!;
+        const step = [1, 2, -1][(p >> 4) % 3]!;
+        const start = step > 0 ? (p >> 6) % s![1]! : s![1]! - 1;
+        return x.get(i - (p & 8 ? s![0]! : 0), T.slice(start, null, step));
+      },
   },
   {
     name: 'advanced indexing with repeated indices',
     args: shapesOf(shapeArb({ minRank: 1, maxRank: 3, minDim: 1, maxDim: 4 })),
-    fun: (p, [s]) => (x) => x.get(Array.from({ length: 1 + (p % 5) }, (_, k) => (p >> (2 * k)) % s![0]!)),
+    fun:
+      (p, [s]) =>
+      (x) =>
+        x.get(Array.from({ length: 1 + (p % 5) }, (_, k) => (p >> (2 * k)) % s![0]!)),
   },
   {
     name: 'setSubtensor and incSubtensor (both operands)',
@@ -141,15 +161,23 @@ const cases: OpCase[] = [
       const stop = start + 1 + ((p >> 4) % (s[0]! - start));
       return { shapes: [s, [stop - start, ...s.slice(1)]], p };
     }),
-    fun: (p, [s, r]) => (x, y) => {
-      const start = p % s![0]!;
-      const region = x.get(T.slice(start, start + r![0]!));
-      return (p >> 8) % 2 ? T.setSubtensor(region, T.tanh(y!)) : T.incSubtensor(region, y!.mul(2));
-    },
+    fun:
+      (p, [s, r]) =>
+      (x, y) => {
+        const start = p % s![0]!;
+        const region = x.get(T.slice(start, start + r![0]!));
+        return (p >> 8) % 2 ? T.setSubtensor(region, T.tanh(y!)) : T.incSubtensor(region, y!.mul(2));
+      },
   },
   {
     name: 'incSubtensor of advanced indexing (repeated rows add up)',
-    args: fc.tuple(dim, dim).map(([n, m]) => ({ shapes: [[n, m], [3, m]], p: n })),
+    args: fc.tuple(dim, dim).map(([n, m]) => ({
+      shapes: [
+        [n, m],
+        [3, m],
+      ],
+      p: n,
+    })),
     fun: (n) => (x, y) => T.incSubtensor(x.get([0, n - 1, 0]), y!),
   },
   {
@@ -160,28 +188,55 @@ const cases: OpCase[] = [
   {
     name: 'categoricalCrossentropy of a softmax with int labels and one-hot rows',
     args: fc.tuple(dim, fc.integer({ min: 2, max: 4 })).map(([n, k]) => ({ shapes: [[n, k]], p: n * 7 + k })),
-    fun: (p, [s]) => (x) => {
-      const [n, k] = s as [number, number];
-      const labels = Array.from({ length: n }, (_, i) => (p + i) % k);
-      if (p % 2) return T.nnet.categoricalCrossentropy(T.nnet.softmax(x), theano.ndarray(labels, [n], 'int32'));
-      const onehot = theano.ndarray(labels.flatMap((l) => Array.from({ length: k }, (_, j) => (j === l ? 1 : 0))), [n, k], 'float64');
-      return T.nnet.categoricalCrossentropy(T.nnet.softmax(x), onehot);
-    },
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const [n, k] = s as [number, number];
+        const labels = Array.from({ length: n }, (_, i) => (p + i) % k);
+        if (p % 2) return T.nnet.categoricalCrossentropy(T.nnet.softmax(x), theano.ndarray(labels, [n], 'int32'));
+        const onehot = theano.ndarray(
+          labels.flatMap((l) => Array.from({ length: k }, (_, j) => (j === l ? 1 : 0))),
+          [n, k],
+          'float64',
+        );
+        return T.nnet.categoricalCrossentropy(T.nnet.softmax(x), onehot);
+      },
   },
   {
     name: 'binaryCrossentropy of a sigmoid',
     args: shapesOf(anyShape),
-    fun: (p, [s]) => (x) => {
-      const n = s!.reduce((a, b) => a * b, 1);
-      const targets = theano.ndarray(Array.from({ length: n }, (_, i) => ((p + 3 * i) % 9) / 10 + 0.05), s!, 'float64');
-      return T.nnet.binaryCrossentropy(T.nnet.sigmoid(x), targets);
-    },
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const n = s!.reduce((a, b) => a * b, 1);
+        const targets = theano.ndarray(
+          Array.from({ length: n }, (_, i) => ((p + 3 * i) % 9) / 10 + 0.05),
+          s!,
+          'float64',
+        );
+        return T.nnet.binaryCrossentropy(T.nnet.sigmoid(x), targets);
+      },
   },
   {
     name: 'conv2d: every border mode, stride and flip (input and filters)',
     args: fc
-      .record({ b: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 3, max: 5 }), w: fc.integer({ min: 3, max: 5 }), o: fc.integer({ min: 1, max: 2 }), fh: fc.integer({ min: 1, max: 3 }), fw: fc.integer({ min: 1, max: 3 }), p: fc.nat({ max: 0xffff }) })
-      .map(({ b, c, h, w, o, fh, fw, p }) => ({ shapes: [[b, c, h, w], [o, c, fh, fw]], p })),
+      .record({
+        b: fc.integer({ min: 1, max: 2 }),
+        c: fc.integer({ min: 1, max: 2 }),
+        h: fc.integer({ min: 3, max: 5 }),
+        w: fc.integer({ min: 3, max: 5 }),
+        o: fc.integer({ min: 1, max: 2 }),
+        fh: fc.integer({ min: 1, max: 3 }),
+        fw: fc.integer({ min: 1, max: 3 }),
+        p: fc.nat({ max: 0xffff }),
+      })
+      .map(({ b, c, h, w, o, fh, fw, p }) => ({
+        shapes: [
+          [b, c, h, w],
+          [o, c, fh, fw],
+        ],
+        p,
+      })),
     fun: (p) => (x, f) => {
       const borderMode = (['valid', 'full', 'half', [1, 0]] as const)[p % 4]!;
       return T.nnet.conv2d(x, f!, { borderMode, subsample: [1 + ((p >> 2) & 1), 1 + ((p >> 3) & 1)], filterFlip: ((p >> 4) & 1) === 0 });
@@ -190,17 +245,21 @@ const cases: OpCase[] = [
   },
   {
     name: 'pooling: every mode, window, stride, padding and border rule',
-    args: fc.record({ lead: shapeArb({ maxRank: 2, maxDim: 2 }), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), p: fc.nat({ max: 0xffff }) }).map(({ lead, h, w, p }) => ({ shapes: [[...lead, h, w]], p })),
-    fun: (p, [s]) => (x) => {
-      const h = s![s!.length - 2]!;
-      const w = s![s!.length - 1]!;
-      const mode = (['max', 'sum', 'averageIncPad', 'averageExcPad', 'l2'] as const)[p % 5]!;
-      const ws: [number, number] = [1 + ((p >> 3) % Math.min(3, h)), 1 + ((p >> 5) % Math.min(3, w))];
-      const ignoreBorder = ((p >> 7) & 1) === 1;
-      const stride: [number, number] = (p >> 8) & 1 ? [1, 1] : [ws[0], Math.max(1, ws[1] - 1)];
-      const pad: [number, number] = ignoreBorder && (p >> 9) & 1 ? [ws[0] - 1, Math.min(1, ws[1] - 1)] : [0, 0];
-      return T.signal.maxPool2d(x, { ws, stride, pad, ignoreBorder, mode });
-    },
+    args: fc
+      .record({ lead: shapeArb({ maxRank: 2, maxDim: 2 }), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), p: fc.nat({ max: 0xffff }) })
+      .map(({ lead, h, w, p }) => ({ shapes: [[...lead, h, w]], p })),
+    fun:
+      (p, [s]) =>
+      (x) => {
+        const h = s![s!.length - 2]!;
+        const w = s![s!.length - 1]!;
+        const mode = (['max', 'sum', 'averageIncPad', 'averageExcPad', 'l2'] as const)[p % 5]!;
+        const ws: [number, number] = [1 + ((p >> 3) % Math.min(3, h)), 1 + ((p >> 5) % Math.min(3, w))];
+        const ignoreBorder = ((p >> 7) & 1) === 1;
+        const stride: [number, number] = (p >> 8) & 1 ? [1, 1] : [ws[0], Math.max(1, ws[1] - 1)];
+        const pad: [number, number] = ignoreBorder && (p >> 9) & 1 ? [ws[0] - 1, Math.min(1, ws[1] - 1)] : [0, 0];
+        return T.signal.maxPool2d(x, { ws, stride, pad, ignoreBorder, mode });
+      },
     runs: 25,
   },
 ];
@@ -225,8 +284,22 @@ describe('property: second derivatives (the gradient of the gradient) match fini
     ['elementwise chain', (x, w) => T.sum(T.mul(T.tanh(x), T.exp(T.mul(w, x)))), anyShape.map((s) => [s, s])],
     ['softmax', (x, w) => T.sum(T.mul(T.nnet.softmax(x), w)), mat.map((s) => [s, s])],
     ['dot', (x, w) => T.sum(T.sqr(T.dot(x, w))), chained.map((c) => c.shapes)],
-    ['conv2d', (x, w) => T.sum(T.sqr(T.nnet.conv2d(x, w))), fc.tuple(fc.integer({ min: 3, max: 4 }), fc.integer({ min: 1, max: 2 })).map(([h, f]) => [[1, 1, h, h], [1, 1, f, f]])],
-    ['max pooling', (x, w) => T.sum(T.sqr(T.signal.maxPool2d(T.mul(x, w), { ws: [2, 2] }))), fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 4 })).map(([h, w]) => [[h, w], [h, w]])],
+    [
+      'conv2d',
+      (x, w) => T.sum(T.sqr(T.nnet.conv2d(x, w))),
+      fc.tuple(fc.integer({ min: 3, max: 4 }), fc.integer({ min: 1, max: 2 })).map(([h, f]) => [
+        [1, 1, h, h],
+        [1, 1, f, f],
+      ]),
+    ],
+    [
+      'max pooling',
+      (x, w) => T.sum(T.sqr(T.signal.maxPool2d(T.mul(x, w), { ws: [2, 2] }))),
+      fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 4 })).map(([h, w]) => [
+        [h, w],
+        [h, w],
+      ]),
+    ],
   ];
   for (const [name, cost, shapes] of seconds) {
     it(name, () => {

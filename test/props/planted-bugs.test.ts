@@ -25,19 +25,70 @@ interface Planted {
 
 const planted: Planted[] = [
   { name: 'badSin', bug: 'a sign error (-cos for cos)', fun: badSin, shapes: [[3, 4]], message: /disagrees with finite differences/, maxShrunkSize: 1 },
-  { name: 'forgetfulMul', bug: 'the product rule forgets the second term', fun: (x, y) => forgetfulMul(x, y!), shapes: [[3], [3]], message: /input 1 of 2 .* analytic 0, numeric/, maxShrunkSize: 1 },
-  { name: 'wrongMaxPool', bug: 'max-pool gradient routed to the top-left element, not the maximum', fun: (x) => wrongMaxPool(x), shapes: [[2, 1, 4, 4]], message: /disagrees with finite differences at element \[\d, 0, \d, \d\]/, maxShrunkSize: 1 },
-  { name: 'centerlessSoftmax', bug: 'softmax gradient without its centring term', fun: centerlessSoftmax, shapes: [[3, 4]], message: /disagrees/, maxShrunkSize: 1 },
-  { name: 'transposelessDot', bug: 'dot gradient missing a transpose (square operands hide the shape error)', fun: (a, b) => transposelessDot(a, b!), shapes: [[3, 3], [3, 3]], message: /disagrees/, maxShrunkSize: 1 },
+  {
+    name: 'forgetfulMul',
+    bug: 'the product rule forgets the second term',
+    fun: (x, y) => forgetfulMul(x, y!),
+    shapes: [[3], [3]],
+    message: /input 1 of 2 .* analytic 0, numeric/,
+    maxShrunkSize: 1,
+  },
+  {
+    name: 'wrongMaxPool',
+    bug: 'max-pool gradient routed to the top-left element, not the maximum',
+    fun: (x) => wrongMaxPool(x),
+    shapes: [[2, 1, 4, 4]],
+    message: /disagrees with finite differences at element \[\d, 0, \d, \d\]/,
+    maxShrunkSize: 1,
+  },
+  {
+    name: 'centerlessSoftmax',
+    bug: 'softmax gradient without its centring term',
+    fun: centerlessSoftmax,
+    shapes: [[3, 4]],
+    message: /disagrees/,
+    maxShrunkSize: 1,
+  },
+  {
+    name: 'transposelessDot',
+    bug: 'dot gradient missing a transpose (square operands hide the shape error)',
+    fun: (a, b) => transposelessDot(a, b!),
+    shapes: [
+      [3, 3],
+      [3, 3],
+    ],
+    message: /disagrees/,
+    maxShrunkSize: 1,
+  },
   {
     name: 'unreducedAdd',
-    bug: 'a broadcast gradient not summed back to the input shape', fun: (a, b) => unreducedAdd(a, b!), shapes: [[3, 2], [1, 2]], message: /input 1 of 2 .* has shape \(3, 2\); expected \(1, 2\)/,
+    bug: 'a broadcast gradient not summed back to the input shape',
+    fun: (a, b) => unreducedAdd(a, b!),
+    shapes: [
+      [3, 2],
+      [1, 2],
+    ],
+    message: /input 1 of 2 .* has shape \(3, 2\); expected \(1, 2\)/,
     // The bug shows only where an operand is broadcast by this op itself and its gradient then meets an op that
     // checks shapes; with one input left, reaching such an operand can take a few ops.
     maxShrunkSize: 4,
   },
-  { name: 'skewedExp', bug: 'an exp gradient 0.1% too large', fun: skewedExp, shapes: [[5]], message: /rel\. error 0\.000499\d+ > rel\. tolerance 0\.0001/, maxShrunkSize: 1 },
-  { name: 'failNeg', bug: "Theano's FailOp: a negation whose gradient forgot the sign", fun: failNeg, shapes: [[4, 2]], message: /analytic -?(\d+\.\d{4})\d*, numeric -?\1/, maxShrunkSize: 1 },
+  {
+    name: 'skewedExp',
+    bug: 'an exp gradient 0.1% too large',
+    fun: skewedExp,
+    shapes: [[5]],
+    message: /rel\. error 0\.000499\d+ > rel\. tolerance 0\.0001/,
+    maxShrunkSize: 1,
+  },
+  {
+    name: 'failNeg',
+    bug: "Theano's FailOp: a negation whose gradient forgot the sign",
+    fun: failNeg,
+    shapes: [[4, 2]],
+    message: /analytic -?(\d+\.\d{4})\d*, numeric -?\1/,
+    maxShrunkSize: 1,
+  },
 ];
 
 describe('planted gradient bugs are caught', () => {

@@ -24,25 +24,61 @@ const unaryElemwise = (name: string, render: (a: string) => string, grad: (x: Va
 };
 
 // Correct sin and cos, for Theano's examples.
-export const sin: (x: Variable) => Variable = unaryElemwise('sin', (a) => `Math.sin(${a})`, (x, _z, gz) => mul(gz, cos(x)));
-export const cos: (x: Variable) => Variable = unaryElemwise('cos', (a) => `Math.cos(${a})`, (x, _z, gz) => neg(mul(gz, sin(x))));
+export const sin: (x: Variable) => Variable = unaryElemwise(
+  'sin',
+  (a) => `Math.sin(${a})`,
+  (x, _z, gz) => mul(gz, cos(x)),
+);
+export const cos: (x: Variable) => Variable = unaryElemwise(
+  'cos',
+  (a) => `Math.cos(${a})`,
+  (x, _z, gz) => neg(mul(gz, sin(x))),
+);
 
 /** sin whose gradient has the wrong sign: -cos(x). */
-export const badSin = unaryElemwise('badSin', (a) => `Math.sin(${a})`, (x, _z, gz) => neg(mul(gz, cos(x))));
+export const badSin = unaryElemwise(
+  'badSin',
+  (a) => `Math.sin(${a})`,
+  (x, _z, gz) => neg(mul(gz, cos(x))),
+);
 
 /** exp whose gradient is 0.1% too large: too small for float32's tolerance, caught in float64. */
-export const skewedExp = unaryElemwise('skewedExp', (a) => `Math.exp(${a})`, (_x, z, gz) => mul(mul(gz, z), constant(1.001)));
+export const skewedExp = unaryElemwise(
+  'skewedExp',
+  (a) => `Math.exp(${a})`,
+  (_x, z, gz) => mul(mul(gz, z), constant(1.001)),
+);
 
 /** Theano's FailOp (theano/sparse/tests): negation whose gradient forgot the sign. */
-export const failNeg = unaryElemwise('failNeg', (a) => `(-${a})`, (_x, _z, gz) => gz);
+export const failNeg = unaryElemwise(
+  'failNeg',
+  (a) => `(-${a})`,
+  (_x, _z, gz) => gz,
+);
 
 /** Theano's DoubleOp (doc/extending): 2x, with its gradient right, and with the `* 2` removed. */
-export const double = unaryElemwise('double', (a) => `(2 * ${a})`, (_x, _z, gz) => mul(gz, constant(2)));
-export const badDouble = unaryElemwise('badDouble', (a) => `(2 * ${a})`, (_x, _z, gz) => gz);
+export const double = unaryElemwise(
+  'double',
+  (a) => `(2 * ${a})`,
+  (_x, _z, gz) => mul(gz, constant(2)),
+);
+export const badDouble = unaryElemwise(
+  'badDouble',
+  (a) => `(2 * ${a})`,
+  (_x, _z, gz) => gz,
+);
 
 /** Values far from 1 with gradients off by a fixed amount: errors that exceed only one tolerance. */
-export const bigScale = unaryElemwise('bigScale', (a) => `(1e6 * ${a})`, (_x, _z, gz) => mul(gz, constant(1e6 + 1)));
-export const tinyScale = unaryElemwise('tinyScale', (a) => `(1e-6 * ${a})`, (_x, _z, gz) => mul(gz, constant(2e-6)));
+export const bigScale = unaryElemwise(
+  'bigScale',
+  (a) => `(1e6 * ${a})`,
+  (_x, _z, gz) => mul(gz, constant(1e6 + 1)),
+);
+export const tinyScale = unaryElemwise(
+  'tinyScale',
+  (a) => `(1e-6 * ${a})`,
+  (_x, _z, gz) => mul(gz, constant(2e-6)),
+);
 
 const binaryElemwise = (name: string, render: (a: string, b: string) => string, grad: (x: Variable, y: Variable, gz: Variable) => (Variable | null)[]) => {
   const op = new Elemwise({ name, arity: 2, render: ([a, b]) => render(a!, b!), outDType: dtypeRules.arithmetic, grad: ([x, y], _z, gz) => grad(x!, y!, gz) });
@@ -50,10 +86,18 @@ const binaryElemwise = (name: string, render: (a: string, b: string) => string, 
 };
 
 /** mul whose gradient forgets the term of its second operand (x * x gets x, not 2x; y gets nothing). */
-export const forgetfulMul = binaryElemwise('forgetfulMul', (a, b) => `(${a} * ${b})`, (x, y, gz) => [sumTo(mul(gz, y), x), zerosLike(y)]);
+export const forgetfulMul = binaryElemwise(
+  'forgetfulMul',
+  (a, b) => `(${a} * ${b})`,
+  (x, y, gz) => [sumTo(mul(gz, y), x), zerosLike(y)],
+);
 
 /** add whose gradient is not reduced back to a broadcast operand's shape. */
-export const unreducedAdd = binaryElemwise('unreducedAdd', (a, b) => `(${a} + ${b})`, (_x, _y, gz) => [gz, gz]);
+export const unreducedAdd = binaryElemwise(
+  'unreducedAdd',
+  (a, b) => `(${a} + ${b})`,
+  (_x, _y, gz) => [gz, gz],
+);
 
 /** An op that computes like `inner` and differentiates with `grad`. */
 function withGrad(inner: Op, name: string, grad: Op['grad']): Op {
@@ -87,13 +131,19 @@ export function wrongMaxPool(x: Variable, ws: [number, number] = [2, 2]): Variab
 /** softmax whose gradient lost the centring term: gz * sm instead of (gz - sum(gz * sm)) * sm. */
 export function centerlessSoftmax(x: Variable): Variable {
   const probe = softmaxOp(x).owner!.op;
-  return apply1(withGrad(probe, 'centerlessSoftmax', ([, ], [sm], [gz]) => [mul(gz!, sm!)]), [x]);
+  return apply1(
+    withGrad(probe, 'centerlessSoftmax', ([,], [sm], [gz]) => [mul(gz!, sm!)]),
+    [x],
+  );
 }
 
 /** dot whose gradient for its first operand misses a transpose: dot(gz, b), right only when b is symmetric. */
 export function transposelessDot(a: Variable, b: Variable): Variable {
   const probe = T.dot(a, b).owner!.op;
-  return apply1(withGrad(probe, 'transposelessDot', ([x, y], _o, [gz]) => [T.dot(gz!, y!), T.dot(x!.T, gz!)]), [a, b]);
+  return apply1(
+    withGrad(probe, 'transposelessDot', ([x, y], _o, [gz]) => [T.dot(gz!, y!), T.dot(x!.T, gz!)]),
+    [a, b],
+  );
 }
 
 /** The planted ops as random-graph ops, so graphArb can build graphs around them. */
@@ -126,7 +176,10 @@ export const plantedGraphOps: Record<string, GraphOp> = {
     build: ([a]) => {
       // Pools the last two axes with windows 2 wide; a narrower input becomes a (n, 2) matrix first.
       const s = a!.shape;
-      const x: Built = s.length >= 2 && s[s.length - 1]! >= 2 ? a! : { v: T.outer(T.flatten(a!.v), constant(new NDArray('float64', [2], Float64Array.of(1, -0.7)))), shape: [s.reduce((p, d) => p * d, 1), 2] };
+      const x: Built =
+        s.length >= 2 && s[s.length - 1]! >= 2
+          ? a!
+          : { v: T.outer(T.flatten(a!.v), constant(new NDArray('float64', [2], Float64Array.of(1, -0.7)))), shape: [s.reduce((p, d) => p * d, 1), 2] };
       const h = x.shape[x.shape.length - 2]!;
       const ws: [number, number] = [Math.min(2, h), 2];
       const w = x.shape[x.shape.length - 1]!;

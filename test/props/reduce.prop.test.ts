@@ -50,7 +50,17 @@ describe('property: reductions over random axes', () => {
     fc.assert(
       fc.property(shapeAndAxesArb, seedArb, ({ shape, axes }, seed) => {
         const x = dtensor(shape.length, 'x');
-        checkGrad({ wrt: [x], values: [R.randArr(shape, R.rng(seed))], out: T.sum(T.sqr(x), axes), ref: (a) => R.sum(R.map(a, (v) => v * v), axes), seed });
+        checkGrad({
+          wrt: [x],
+          values: [R.randArr(shape, R.rng(seed))],
+          out: T.sum(T.sqr(x), axes),
+          ref: (a) =>
+            R.sum(
+              R.map(a, (v) => v * v),
+              axes,
+            ),
+          seed,
+        });
       }),
       { seed: PROPS_SEED, numRuns: runs(30) },
     );

@@ -35,7 +35,10 @@ describe('property: rewrites preserve values', () => {
           const b = plain[k]!;
           expect(a.shape, `shape of output ${k}`).toEqual(b.shape);
           for (let i = 0; i < a.data.length; i++) {
-            if (!close(a.data[i]!, b.data[i]!)) expect.fail(`output ${k} (${k === 0 ? 'the graph' : `the gradient of input ${k - 1}`}) element ${i}: FAST_RUN ${a.data[i]}, FAST_COMPILE ${b.data[i]}\n${c.toString()}`);
+            if (!close(a.data[i]!, b.data[i]!))
+              expect.fail(
+                `output ${k} (${k === 0 ? 'the graph' : `the gradient of input ${k - 1}`}) element ${i}: FAST_RUN ${a.data[i]}, FAST_COMPILE ${b.data[i]}\n${c.toString()}`,
+              );
           }
         });
       }),

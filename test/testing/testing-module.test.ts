@@ -39,7 +39,10 @@ describe('arbitraries', () => {
   it('broadcastShapesArb gives shapes that broadcast to the stated result (tsano agrees)', () => {
     for (const { shapes, result } of sample(broadcastShapesArb(3), 50)) {
       const vars = shapes.map((s) => T.tensor('float64', s.length));
-      const out = theano.function(vars, T.add(T.add(vars[0]!, vars[1]!), vars[2]!))(...shapes.map((s) => theano.ndarray(new Float64Array(s.reduce((a, b) => a * b, 1)), s, 'float64')));
+      const out = theano.function(
+        vars,
+        T.add(T.add(vars[0]!, vars[1]!), vars[2]!),
+      )(...shapes.map((s) => theano.ndarray(new Float64Array(s.reduce((a, b) => a * b, 1)), s, 'float64')));
       expect(out.shape).toEqual(result);
     }
   });
@@ -100,7 +103,19 @@ describe('graphArb', () => {
 
 describe('checkGrad', () => {
   it('passes correct gradients and returns the verifyGrad report', () => {
-    const r = checkGrad((x, w) => T.nnet.softmax(T.dot(x, w!)), [[[0.5, -1], [1.5, 0.3]], [[0.2, 0.7, -0.4], [1, -0.6, 0.1]]]);
+    const r = checkGrad(
+      (x, w) => T.nnet.softmax(T.dot(x, w!)),
+      [
+        [
+          [0.5, -1],
+          [1.5, 0.3],
+        ],
+        [
+          [0.2, 0.7, -0.4],
+          [1, -0.6, 0.1],
+        ],
+      ],
+    );
     expect(r.status).toBe('passed');
     if (r.status === 'passed') expect(r.report.worst!.absErr).toBeLessThan(1e-4);
   });
@@ -116,8 +131,26 @@ describe('checkGrad', () => {
   });
 
   it('a failure is a GradientError that names the input and prints the graph', () => {
-    expect(() => checkGrad((x, y) => T.mul(badSin(x), y!), [[0.5, 1], [2, 3]], { names: ['angle', 'scale'] })).toThrow(GradientError);
-    expect(() => checkGrad((x, y) => T.mul(badSin(x), y!), [[0.5, 1], [2, 3]], { names: ['angle', 'scale'] })).toThrow(/input 0 of 2 'angle' .*\n  graph: \(badSin\(angle\) \* scale\)/);
+    expect(() =>
+      checkGrad(
+        (x, y) => T.mul(badSin(x), y!),
+        [
+          [0.5, 1],
+          [2, 3],
+        ],
+        { names: ['angle', 'scale'] },
+      ),
+    ).toThrow(GradientError);
+    expect(() =>
+      checkGrad(
+        (x, y) => T.mul(badSin(x), y!),
+        [
+          [0.5, 1],
+          [2, 3],
+        ],
+        { names: ['angle', 'scale'] },
+      ),
+    ).toThrow(/input 0 of 2 'angle' .*\n  graph: \(badSin\(angle\) \* scale\)/);
   });
 
   it('gradProperty counts checked and skipped graphs', () => {
@@ -132,9 +165,30 @@ describe('findKink', () => {
   it('finds max-pooling windows with tied or nearly tied maxima', () => {
     const x = T.dmatrix('x');
     const out = T.signal.maxPool2d(x, { ws: [2, 2] });
-    const distinct = theano.ndarray([[1, 2], [3, 4]], [2, 2], 'float64');
-    const tied = theano.ndarray([[4, 2], [3, 4]], [2, 2], 'float64');
-    const near = theano.ndarray([[4, 2], [3, 4 + 1e-6]], [2, 2], 'float64');
+    const distinct = theano.ndarray(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [2, 2],
+      'float64',
+    );
+    const tied = theano.ndarray(
+      [
+        [4, 2],
+        [3, 4],
+      ],
+      [2, 2],
+      'float64',
+    );
+    const near = theano.ndarray(
+      [
+        [4, 2],
+        [3, 4 + 1e-6],
+      ],
+      [2, 2],
+      'float64',
+    );
     expect(findKink(out, [x], [distinct], 1e-4)).toBeNull();
     expect(findKink(out, [x], [tied], 1e-4)).toMatch(/tied maxima \(2 winners for 1 windows\)/);
     expect(findKink(out, [x], [near], 1e-4)).toMatch(/runner-up within 0.0001/);
@@ -144,7 +198,14 @@ describe('findKink', () => {
 
   it('finds ties in max and min reductions along the reduced axes only', () => {
     const x = T.dmatrix('x');
-    const v = theano.ndarray([[1, 1], [2, 3]], [2, 2], 'float64');
+    const v = theano.ndarray(
+      [
+        [1, 1],
+        [2, 3],
+      ],
+      [2, 2],
+      'float64',
+    );
     expect(findKink(T.max(x, 1), [x], [v], 1e-4)).toMatch(/a tie/);
     expect(findKink(T.max(x, 0), [x], [v], 1e-4)).toBeNull();
     expect(findKink(T.min(x, 1), [x], [v], 1e-4)).toMatch(/a tie/);

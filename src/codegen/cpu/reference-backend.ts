@@ -70,7 +70,13 @@ class ReferenceExecutable implements Executable {
     };
     for (const node of fg.toposort()) {
       const wasm = opts.wasm ? wasmPerformFor(node) : undefined;
-      this.steps.push({ node, inputSlots: node.inputs.map(slot), outputSlots: node.outputs.map(slot), perform: wasm ?? ((i, o, n) => node.op.perform(i, o, n)), wasm: !!wasm });
+      this.steps.push({
+        node,
+        inputSlots: node.inputs.map(slot),
+        outputSlots: node.outputs.map(slot),
+        perform: wasm ?? ((i, o, n) => node.op.perform(i, o, n)),
+        wasm: !!wasm,
+      });
     }
     this.outputSlots = fg.outputs.map(slot);
     this.lastUse = new Array<number>(this.slotOf.size).fill(-1);
@@ -80,8 +86,18 @@ class ReferenceExecutable implements Executable {
     this.checkStaticMemory();
     this.timings = profile ? this.steps.map(() => ({ calls: 0, totalMs: 0 })) : undefined;
     debugLog(DebugLevel.summary, () => `cpu reference backend: ${this.steps.length} kernels`);
-    debugLog(DebugLevel.kernels, () => `kernels: ${this.kernels().map((k) => k.name).join(', ')}`);
-    debugLog(DebugLevel.source, () => this.kernels().map((k) => `// ${k.name}\n${k.source}`).join('\n\n'));
+    debugLog(
+      DebugLevel.kernels,
+      () =>
+        `kernels: ${this.kernels()
+          .map((k) => k.name)
+          .join(', ')}`,
+    );
+    debugLog(DebugLevel.source, () =>
+      this.kernels()
+        .map((k) => `// ${k.name}\n${k.source}`)
+        .join('\n\n'),
+    );
   }
 
   /** At compile time: the buffers of every intermediate whose shape is known already must fit the limit. */
@@ -256,7 +272,14 @@ class BufferPlan {
   take(step: Step, k: number, dtype: NDArray['dtype'], shape: number[], inputs: readonly NDArray[]): NDArray | undefined {
     const elementwise = step.node.op instanceof Elemwise || step.node.op instanceof FusedElementwise;
     if (elementwise) {
-      const j = step.inputSlots.findIndex((s, i) => this.lastUse[s] === k && inputs[i]!.dtype === dtype && sameShape(inputs[i]!.shape, shape) && step.inputSlots.indexOf(s) === i && step.inputSlots.filter((t) => t === s).length === 1);
+      const j = step.inputSlots.findIndex(
+        (s, i) =>
+          this.lastUse[s] === k &&
+          inputs[i]!.dtype === dtype &&
+          sameShape(inputs[i]!.shape, shape) &&
+          step.inputSlots.indexOf(s) === i &&
+          step.inputSlots.filter((t) => t === s).length === 1,
+      );
       if (j >= 0) {
         this.inPlace.add(step.inputSlots[j]!);
         return new NDArray(dtype, shape, inputs[j]!.data);

@@ -48,7 +48,12 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
     if (out.shape[0] !== m || out.shape[1] !== cols) return op.perform(inputs, outputs);
     if (z) expandInto(z, out);
     const betaValue = z ? beta!.item() : 0;
-    wasm.gemm(m, cols, k, a!.data as Float32Array, b!.data as Float32Array, out.data as Float32Array, { transA, transB, alpha: alpha!.item(), beta: betaValue });
+    wasm.gemm(m, cols, k, a!.data as Float32Array, b!.data as Float32Array, out.data as Float32Array, {
+      transA,
+      transB,
+      alpha: alpha!.item(),
+      beta: betaValue,
+    });
   };
 }
 

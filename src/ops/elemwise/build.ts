@@ -6,5 +6,8 @@ import type { Elemwise } from './elemwise.js';
 /** Applies an elementwise op, first aligning ranks with leading broadcastable axes as Theano does. */
 export function elemwise(op: Elemwise, ...inputs: Variable[]): Variable {
   const rank = Math.max(...inputs.map((v) => v.ndim));
-  return apply1(op, inputs.map((v) => padLeft(v, rank)));
+  return apply1(
+    op,
+    inputs.map((v) => padLeft(v, rank)),
+  );
 }

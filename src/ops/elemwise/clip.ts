@@ -14,11 +14,7 @@ export const clipOp = new Elemwise({
   outDType: dtypeRules.arithmetic,
   grad: ([x, lo, hi], _z, gz) => {
     const mask = (m: Variable): Variable => mul(gz, cast(m, gz.dtype));
-    return [
-      sumTo(mul(mask(ge(x!, lo!)), cast(le(x!, hi!), gz.dtype)), x!),
-      sumTo(mask(lt(x!, lo!)), lo!),
-      sumTo(mask(gt(x!, hi!)), hi!),
-    ];
+    return [sumTo(mul(mask(ge(x!, lo!)), cast(le(x!, hi!), gz.dtype)), x!), sumTo(mask(lt(x!, lo!)), lo!), sumTo(mask(gt(x!, hi!)), hi!)];
   },
 });
 

@@ -36,7 +36,9 @@ export class Elemwise implements Op {
     }
     const rank = inputs[0]!.ndim;
     if (inputs.some((v) => v.ndim !== rank)) {
-      throw new TypeMismatchError(`${this.name}: inputs must have equal rank (the builders pad with dimshuffle): ${inputs.map((v) => v.describe()).join(', ')}`);
+      throw new TypeMismatchError(
+        `${this.name}: inputs must have equal rank (the builders pad with dimshuffle): ${inputs.map((v) => v.describe()).join(', ')}`,
+      );
     }
     const b = broadcastStatic(inputs.map((v) => v.type.shape));
     if ('axis' in b) {
@@ -86,7 +88,6 @@ function describeOperand(v: Variable, shape: readonly number[]): string {
   return v.describeWithShape(shape);
 }
 
-
 /** Output dtype rules shared by several ops. */
 export const dtypeRules = {
   /** NumPy upcast; arithmetic on booleans counts in int32. */
@@ -108,4 +109,3 @@ export const dtypeRules = {
     return ds[0] === 'bool' ? 'int32' : ds[0]!;
   },
 };
-

@@ -36,7 +36,10 @@ export class FusedSum implements Op {
 
   outputShapes(inputs: readonly NDArray[], node: Apply): number[][] {
     const shape = broadcastRuntime(inputs.map((a) => a.shape));
-    if (!Array.isArray(shape)) throw new ShapeError(`${this.toString()}: inputs cannot be broadcast together on axis ${shape.axis}: ${node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ')}`);
+    if (!Array.isArray(shape))
+      throw new ShapeError(
+        `${this.toString()}: inputs cannot be broadcast together on axis ${shape.axis}: ${node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ')}`,
+      );
     return [[]];
   }
 

@@ -61,7 +61,9 @@ export class FusedElementwise implements Op {
   outputShapes(inputs: readonly NDArray[], node: Apply): number[][] {
     const out = broadcastRuntime(inputs.map((a) => a.shape));
     if (!Array.isArray(out)) {
-      throw new ShapeError(`fused{${this.expression()}}: shapes cannot be broadcast together on axis ${out.axis}: ${node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ')}.${node.outputs[0]!.createdAt()}`);
+      throw new ShapeError(
+        `fused{${this.expression()}}: shapes cannot be broadcast together on axis ${out.axis}: ${node.inputs.map((v, i) => v.describeWithShape(inputs[i]!.shape)).join(' and ')}.${node.outputs[0]!.createdAt()}`,
+      );
     }
     return [out];
   }
@@ -73,19 +75,31 @@ export class FusedElementwise implements Op {
   /** Rebuilds the unfused ops on the inputs and differentiates through them in reverse. */
   grad(inputs: readonly Variable[], _outputs: readonly Variable[], [gz]: readonly Variable[]): (Variable | null)[] {
     const values: Variable[] = [...inputs];
-    for (const s of this.steps) values.push(apply1(s.op, s.args.map((k) => values[k]!)));
+    for (const s of this.steps)
+      values.push(
+        apply1(
+          s.op,
+          s.args.map((k) => values[k]!),
+        ),
+      );
     const grads = new Map<number, Variable>([[values.length - 1, gz!]]);
     for (let i = this.steps.length - 1; i >= 0; i--) {
       const g = grads.get(this.nInputs + i);
       if (!g) continue;
       const s = this.steps[i]!;
       const out = values[this.nInputs + i]!;
-      s.op.grad(s.args.map((k) => values[k]!), [out], [g]).forEach((gi, j) => {
-        if (!gi) return;
-        const k = s.args[j]!;
-        const prev = grads.get(k);
-        grads.set(k, prev ? add(prev, gi) : gi);
-      });
+      s.op
+        .grad(
+          s.args.map((k) => values[k]!),
+          [out],
+          [g],
+        )
+        .forEach((gi, j) => {
+          if (!gi) return;
+          const k = s.args[j]!;
+          const prev = grads.get(k);
+          grads.set(k, prev ? add(prev, gi) : gi);
+        });
     }
     return inputs.map((_, k) => grads.get(k) ?? null);
   }

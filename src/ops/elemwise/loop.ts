@@ -64,7 +64,12 @@ export function flatKernel(body: string, arity: number, mask: number): FlatKerne
 /** Runs `body` over the broadcast of `inputs` (shape `shape`) and stores the sum of the results in out[0]. */
 export function runSumLoop(body: string, out: NDArray, inputs: readonly NDArray[], shape: readonly number[]): void {
   const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
-  loopKernel(body, inputs.length, shape.length, true)(out.data, inputs.map((a) => a.data), shape, strides);
+  loopKernel(body, inputs.length, shape.length, true)(
+    out.data,
+    inputs.map((a) => a.data),
+    shape,
+    strides,
+  );
 }
 
 /** Runs `body` over the broadcast of `inputs` into `out`. */
@@ -75,7 +80,17 @@ export function runLoop(body: string, out: NDArray, inputs: readonly NDArray[]):
     if (a.size === 1 && out.size !== 1) mask |= 1 << j;
     else if (a.size !== out.size || a.ndim !== out.ndim || !a.shape.every((d, ax) => d === out.shape[ax])) flat = false;
   });
-  if (flat) return flatKernel(body, inputs.length, mask)(out.data, inputs.map((a) => a.data), out.size);
+  if (flat)
+    return flatKernel(body, inputs.length, mask)(
+      out.data,
+      inputs.map((a) => a.data),
+      out.size,
+    );
   const strides = inputs.map((a) => a.shape.map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
-  loopKernel(body, inputs.length, out.ndim)(out.data, inputs.map((a) => a.data), out.shape, strides);
+  loopKernel(body, inputs.length, out.ndim)(
+    out.data,
+    inputs.map((a) => a.data),
+    out.shape,
+    strides,
+  );
 }

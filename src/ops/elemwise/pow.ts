@@ -14,10 +14,7 @@ export const powOp = new Elemwise({
   render: ([a, b]) => `Math.pow(${a}, ${b})`,
   outDType: dtypeRules.arithmetic,
   // d(x^y)/dx = y x^(y-1); d(x^y)/dy = log(x) x^y
-  grad: ([x, y], z, gz) => [
-    sumTo(mul(gz, mul(y!, pow(x!, sub(y!, scalarLike(1, y!))))), x!),
-    sumTo(mul(gz, mul(log(x!), z)), y!),
-  ],
+  grad: ([x, y], z, gz) => [sumTo(mul(gz, mul(y!, pow(x!, sub(y!, scalarLike(1, y!))))), x!), sumTo(mul(gz, mul(log(x!), z)), y!)],
 });
 
 export function pow(a: Variable, b: Variable): Variable {

@@ -49,7 +49,13 @@ describe('the CPU backend runs float32 matrix products as WebAssembly SIMD kerne
           const fast = theano.function(inputs, out, { onUnusedInput: 'ignore' });
           expect(fast.kernels().some((kr) => kr.backend === 'cpu-wasm')).toBe(true);
           const plain = theano.function(inputs, out, { onUnusedInput: 'ignore', mode: 'FAST_COMPILE' });
-          const args = [transA ? mat(k, m) : mat(m, k), transB ? mat(n, k) : mat(k, n), mat(m, n), theano.ndarray(new Float32Array(rng.normal(0, 1, n)), [n]), theano.ndarray(new Float32Array([1.5]), [])];
+          const args = [
+            transA ? mat(k, m) : mat(m, k),
+            transB ? mat(n, k) : mat(k, n),
+            mat(m, n),
+            theano.ndarray(new Float32Array(rng.normal(0, 1, n)), [n]),
+            theano.ndarray(new Float32Array([1.5]), []),
+          ];
           close(fast(...args).data, plain(...args).data, k, 4);
         },
       ),
@@ -92,7 +98,12 @@ describe('the CPU backend runs float32 matrix products as WebAssembly SIMD kerne
       return theano.function([x, w], [y, ...T.grad(cost, [x, w])]);
     };
     const fast = build('auto');
-    expect(fast.kernels().filter((k) => k.backend === 'cpu-wasm').map((k) => k.name.split('{')[0])).toEqual(expect.arrayContaining(['conv2d', 'conv2dGradInputs', 'conv2dGradFilters']));
+    expect(
+      fast
+        .kernels()
+        .filter((k) => k.backend === 'cpu-wasm')
+        .map((k) => k.name.split('{')[0]),
+    ).toEqual(expect.arrayContaining(['conv2d', 'conv2dGradInputs', 'conv2dGradFilters']));
     const plain = build('off');
     const [a, b] = [fast(xv, wv), plain(xv, wv)];
     a.forEach((arr, i) => {
@@ -105,8 +116,16 @@ describe('the CPU backend runs float32 matrix products as WebAssembly SIMD kerne
   it('a product with one row broadcast over a larger Z falls back to the JS kernel and stays right', () => {
     const [a, b, z] = [T.matrix('a'), T.matrix('b'), T.matrix('z')];
     const f = theano.function([a, b, z], T.dot(a, b).add(z));
-    const got = f(theano.ndarray(new Float32Array([1, 1]), [1, 2]), theano.ndarray(new Float32Array([1, 0, 0, 1]), [2, 2]), theano.ndarray(new Float32Array([1, 2, 3, 4, 5, 6]), [3, 2]));
-    expect(got.toArray()).toEqual([[2, 3], [4, 5], [6, 7]]);
+    const got = f(
+      theano.ndarray(new Float32Array([1, 1]), [1, 2]),
+      theano.ndarray(new Float32Array([1, 0, 0, 1]), [2, 2]),
+      theano.ndarray(new Float32Array([1, 2, 3, 4, 5, 6]), [3, 2]),
+    );
+    expect(got.toArray()).toEqual([
+      [2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
   });
 
   it('the committed module is what scripts/gen-wasm-gemm.ts builds from gemm-builder.ts (npm run gen:wasm)', () => {
