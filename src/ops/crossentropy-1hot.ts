@@ -5,6 +5,7 @@ import { TensorType } from '../ir/type.js';
 import { Constant, type Apply, type Variable } from '../ir/variable.js';
 import { IndexError, TypeMismatchError } from '../util/errors.js';
 import { crossentropySoftmax1HotDx } from './crossentropy-1hot-dx.js';
+import { logSumExp } from './softmax.js';
 
 /**
  * nll[i] = -log(softmax(x)[i, y[i]]) for the first len(y) rows of x, computed as logsumexp(x[i]) - x[i, y[i]]:
@@ -28,14 +29,7 @@ export class CrossentropySoftmax1Hot implements Op {
     const [rows, cols] = checkLabels(x!, y!, node);
     const src = x!.data;
     const o = out!.data;
-    for (let r = 0; r < rows; r++) {
-      const base = r * cols;
-      let m = -Infinity;
-      for (let j = 0; j < cols; j++) m = Math.max(m, src[base + j]!);
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += Math.exp(src[base + j]! - m);
-      o[r] = m + Math.log(s) - src[base + label(y!, r, cols)]!;
-    }
+    for (let r = 0; r < rows; r++) o[r] = logSumExp(src, r * cols, cols) - src[r * cols + label(y!, r, cols)]!;
   }
 
   grad([x, y]: readonly Variable[], _o: readonly Variable[], [gnll]: readonly Variable[]): (Variable | null)[] {

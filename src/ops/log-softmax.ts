@@ -1,6 +1,6 @@
 import type { NDArray } from '../ir/ndarray.js';
 import { apply1 } from '../ir/op.js';
-import { RowwiseOp } from './softmax.js';
+import { logSumExp, RowwiseOp } from './softmax.js';
 import type { Variable } from '../ir/variable.js';
 import { dimshuffle } from './dimshuffle.js';
 import { exp } from './elemwise/exp.js';
@@ -25,11 +25,7 @@ export class LogSoftmax extends RowwiseOp {
     const o = out!.data;
     for (let r = 0; r < rows; r++) {
       const base = r * cols;
-      let m = -Infinity;
-      for (let j = 0; j < cols; j++) m = Math.max(m, src[base + j]!);
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += Math.exp(src[base + j]! - m);
-      const lse = m + Math.log(s);
+      const lse = logSumExp(src, base, cols);
       for (let j = 0; j < cols; j++) o[base + j] = src[base + j]! - lse;
     }
   }

@@ -71,3 +71,12 @@ const softmaxOp = new Softmax();
 export function softmax(x: Variable): Variable {
   return apply1(softmaxOp, [x]);
 }
+
+/** log(sum(exp(row))) of src[base .. base + cols), with the row max taken out first so that exp cannot overflow. */
+export function logSumExp(src: ArrayLike<number>, base: number, cols: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < cols; j++) m = Math.max(m, src[base + j]!);
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += Math.exp(src[base + j]! - m);
+  return m + Math.log(s);
+}

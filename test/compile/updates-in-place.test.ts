@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as theano from '../../src/index.js';
+import { useJsKernels } from '../helpers/check.js';
 import { T, type SharedVariable, type Variable } from '../../src/index.js';
 
 const sharedMatrix = (rows: number, cols: number, seed: number, name: string) => {
@@ -36,14 +37,7 @@ const ys = [2, 0];
 
 describe('updates written in place into the shared variables', () => {
   // Bit for bit holds for the JS kernels (float64 sums); the wasm kernels sum in float32 (test/codegen/wasm).
-  let wasm: typeof theano.config.wasm;
-  beforeAll(() => {
-    wasm = theano.config.wasm;
-    theano.config.wasm = 'off';
-  });
-  afterAll(() => {
-    theano.config.wasm = wasm;
-  });
+  useJsKernels();
 
   it("SGD's updates run in place and give bit for bit the values of the graph as written", () => {
     const fast = sgd('FAST_RUN');

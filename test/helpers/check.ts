@@ -3,7 +3,7 @@
  * conversions, an allclose assertion that names the worst element, and the gradient check
  * `T.grad(T.sum(out * R), wrt)` against central differences of the float64 reference.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import * as theano from '../../src/index.js';
 import { T } from '../../src/index.js';
 import { numericGradProjected } from './numeric-grad.js';
@@ -123,3 +123,18 @@ export function run1(inputs: Variable[], out: Variable, ...values: unknown[]): N
 }
 
 export { toNested };
+
+/**
+ * Runs the enclosing describe block on the JS kernels only (`config.wasm = 'off'`): where a test asserts results bit
+ * for bit equal to the graph as written, which the JS kernels keep (float64 sums) and the wasm GEMM does not.
+ */
+export function useJsKernels(): void {
+  let saved: typeof theano.config.wasm;
+  beforeAll(() => {
+    saved = theano.config.wasm;
+    theano.config.wasm = 'off';
+  });
+  afterAll(() => {
+    theano.config.wasm = saved;
+  });
+}

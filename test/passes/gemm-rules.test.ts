@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as theano from '../../src/index.js';
+import { useJsKernels } from '../helpers/check.js';
 import { T, type Variable } from '../../src/index.js';
 import { FunctionGraph } from '../../src/ir/fgraph.js';
 import { runRules } from '../../src/passes/rewrite.js';
@@ -55,14 +56,7 @@ describe('gemm rules: graph before -> after', () => {
 
 describe('gemm rules: the rewritten graph computes bit for bit what the graph as written does', () => {
   // Bit for bit holds for the JS kernels (float64 sums); the wasm kernels sum in float32 (test/codegen/wasm).
-  let wasm: typeof theano.config.wasm;
-  beforeAll(() => {
-    wasm = theano.config.wasm;
-    theano.config.wasm = 'off';
-  });
-  afterAll(() => {
-    theano.config.wasm = wasm;
-  });
+  useJsKernels();
 
   it('property: random Z ± s*dot(op(A), op(B)) forms in float32 and float64, with broadcast Z', () => {
     const shapes = fc.record({ m: fc.integer({ min: 1, max: 9 }), n: fc.integer({ min: 1, max: 9 }), k: fc.integer({ min: 1, max: 5 }) });
