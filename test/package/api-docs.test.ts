@@ -15,7 +15,8 @@ describe('API reference (TypeDoc)', () => {
     // typedoc.json as `npm run docs` uses it, written elsewhere than docs/api.
     const r = spawnSync(process.execPath, [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out], { cwd: root, encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/Found 0 errors/);
+    // TypeDoc prints a "Found N errors, M warnings" summary only when there is something to count.
+    expect(r.stdout + r.stderr).not.toMatch(/\[error\]|Found [1-9]\d* errors?/);
     expect(existsSync(join(out, 'modules/tsano.html'))).toBe(true);
     expect(existsSync(join(out, 'modules/tsano_testing.html'))).toBe(true);
     expect(readFileSync(join(out, 'modules/tsano.html'), 'utf8')).toContain('shared');
