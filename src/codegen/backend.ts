@@ -26,6 +26,8 @@ export interface Executable {
   kernels(): KernelInfo[];
   /** Per-kernel timings, when prepared with `profile: true`. */
   profile(): KernelProfile[] | undefined;
+  /** A variable's value from the last call (intermediates only when prepared with `keepIntermediates`). */
+  valueOf?(v: Variable): NDArray | undefined;
   /** The generated function that runs the whole schedule, once built (from the second call of a shape signature). */
   driverSource?(): string | undefined;
 }
@@ -42,6 +44,8 @@ export interface PrepareOptions {
   nanGuard?: boolean;
   /** Use WebAssembly kernels where there are some (also subject to `config.wasm`); off: the reference kernels only. */
   wasm?: boolean;
+  /** Give every value its own buffer and keep it after the call (DEBUG_MODE reads them with `valueOf`). */
+  keepIntermediates?: boolean;
   /** Overrides `config.memoryLimit` (MiB per shape signature). */
   memoryLimitMiB?: number;
 }

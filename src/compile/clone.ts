@@ -3,10 +3,14 @@ import { Apply, type Variable } from '../ir/variable.js';
 /**
  * Copies the graph of `outputs` with every variable in `replace` swapped for its replacement (Theano's
  * `clone(..., replace=givens)`). Leaves not replaced are kept; every node is new, so later rewrites never touch
- * the user's graph. Names and creation sites carry over.
+ * the user's graph. Names and creation sites carry over. `memo` receives each variable's copy.
  */
-export function cloneWithReplacements(outputs: readonly Variable[], replace: ReadonlyMap<Variable, Variable>): Variable[] {
-  const memo = new Map<Variable, Variable>(replace);
+export function cloneWithReplacements(
+  outputs: readonly Variable[],
+  replace: ReadonlyMap<Variable, Variable>,
+  memo = new Map<Variable, Variable>(),
+): Variable[] {
+  for (const [k, v] of replace) memo.set(k, v);
   const done = new Set<Apply>();
   const visit = (root: Variable): Variable => {
     // Iterative post-order so that deep graphs do not overflow the stack.

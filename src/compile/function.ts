@@ -74,15 +74,25 @@ export function compileFunction(
   checkGraphInputs(fg, inputs, givens, opts.onUnusedInput ?? 'raise');
   const mode = (opts.mode ?? config.mode) as Mode;
   // DEBUG_MODE keeps an unoptimised twin of the graph and checks every call against it.
-  const reference =
-    mode === 'DEBUG_MODE' ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map()))) : undefined;
+  const debug = mode === 'DEBUG_MODE';
+  const twinOf = new Map<Variable, Variable>();
+  const reference = debug
+    ? new ReferenceCpuBackend().prepare(new FunctionGraph([...inputs], cloneWithReplacements(cloned, new Map(), twinOf)), { keepIntermediates: true })
+    : undefined;
   const phases = optimize(fg, mode);
   const nOut = userOutputs.length;
   const backend: Backend = new ReferenceCpuBackend();
   // DEBUG_MODE's reference reads the shared variables after the call: they must keep their old values till then.
   const updateTargets = mode === 'DEBUG_MODE' ? undefined : new Map(updates.map(([shared], k) => [fg.outputs[nOut + k]!, shared as Variable]));
   // FAST_COMPILE runs the reference kernels, as Theano's runs Python implementations instead of compiled C.
-  const exe: Executable = backend.prepare(fg, { profile: opts.profile ?? false, updateTargets, nanGuard: mode === 'NAN_GUARD', wasm: mode !== 'FAST_COMPILE' });
+  const exe: Executable = backend.prepare(fg, {
+    profile: opts.profile ?? false,
+    updateTargets,
+    nanGuard: mode === 'NAN_GUARD',
+    wasm: mode !== 'FAST_COMPILE',
+    keepIntermediates: debug,
+  });
+  const pair = reference && { optimized: exe, fg, reference, twinOf };
   debugLog(
     DebugLevel.summary,
     () =>
@@ -99,7 +109,7 @@ export function compileFunction(
     const values = new Map<Variable, NDArray>();
     inputs.forEach((v, i) => values.set(v, toInputValue(args[i]!, v, i, opts.allowInputDowncast, fname)));
     const results = exe.run((leaf) => leafValue(leaf, values));
-    if (reference) checkAgainstReference(reference, results, cloned, (leaf) => leafValue(leaf, values));
+    if (pair) checkAgainstReference(pair, results, cloned, (leaf) => leafValue(leaf, values));
     // Results are the executable's reusable buffers: hand out copies, and write updates only after all outputs.
     const outs = results.slice(0, nOut).map((a) => a.copy());
     const newValues = updates.map(([shared], k) => {

@@ -50,11 +50,14 @@ class ReferenceExecutable implements Executable {
 
   private readonly bytesBySignature = new Map<string, number>();
   private readonly nanGuard: boolean;
+  private readonly keepIntermediates: boolean;
+  private lastValues: (NDArray | undefined)[] | undefined;
   private readonly memoryLimitBytes: number;
 
   constructor(fg: FunctionGraph, profile: boolean, opts: PrepareOptions) {
     const { updateTargets } = opts;
     this.nanGuard = opts.nanGuard ?? false;
+    this.keepIntermediates = opts.keepIntermediates ?? false;
     this.memoryLimitBytes = (opts.memoryLimitMiB ?? config.memoryLimit) * 2 ** 20;
     const slot = (v: Variable): number => {
       let s = this.slotOf.get(v);
@@ -137,10 +140,11 @@ class ReferenceExecutable implements Executable {
     let values = this.buffersByShape.get(key);
     if (!repeat) this.lastSignature = { key, shapes: leafValues.map((a) => a.shape.slice()) };
     // The first call of a signature plans its buffers; later calls find them in place.
-    const plan = values ? undefined : new BufferPlan(this.lastUse);
+    const plan = values || this.keepIntermediates ? undefined : new BufferPlan(this.lastUse);
     if (!values) this.buffersByShape.set(key, (values = new Array<NDArray | undefined>(this.slotOf.size)));
     for (let i = 0; i < this.leaves.length; i++) values[this.leafSlots[i]!] = leafValues[i];
     if (this.nanGuard) this.leaves.forEach((leaf, i) => checkLeafFinite(leaf, leafValues[i]!));
+    this.lastValues = values;
     const timings = this.timings;
     // After a signature's first call its buffers are planned: the generated driver runs the schedule.
     if (!plan && !timings && !this.nanGuard) return (this.driver ??= this.makeDriver()).run(values);
@@ -204,6 +208,11 @@ class ReferenceExecutable implements Executable {
   private signatureOf(values: readonly (NDArray | undefined)[]): string {
     for (const [key, vals] of this.buffersByShape) if (vals === values) return key;
     return '';
+  }
+
+  valueOf(v: Variable): NDArray | undefined {
+    const slot = this.slotOf.get(v);
+    return slot === undefined ? undefined : this.lastValues?.[slot];
   }
 
   /** The generated driver's source (built at the second call of a shape signature). */
