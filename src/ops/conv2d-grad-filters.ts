@@ -116,16 +116,21 @@ export class Conv2dGradFilters implements Op {
     const K = C * fR * fW;
     const P = g.outR * g.outW;
     const imageSize = C * g.inR * g.inW;
+    // The whole mini-batch in one product: gz of every image (O × batch·P) against its patches (K × batch·P).
+    const BP = g.batch * P;
     const gzOff = O * K;
-    const colOff = gzOff + O * P;
-    const s = (ctx?.scratch ?? scratch64)(colOff + K * P);
+    const colOff = gzOff + O * BP;
+    const s = (ctx?.scratch ?? scratch64)(colOff + K * BP);
     s.fill(0, 0, O * K);
     for (let b = 0; b < g.batch; b++) {
-      const src = b * O * P;
-      for (let q = 0; q < O * P; q++) s[gzOff + q] = GZ[src + q]!;
-      im2colTaps(X, b * imageSize, g, s, colOff);
-      (ctx?.gemmNT ?? gemmNT)(O, K, P, s, gzOff, s, colOff, s, 0, K);
+      for (let o = 0; o < O; o++) {
+        const src = (b * O + o) * P;
+        const dst = gzOff + o * BP + b * P;
+        for (let q = 0; q < P; q++) s[dst + q] = GZ[src + q]!;
+      }
+      im2colTaps(X, b * imageSize, g, s, colOff + b * P, BP);
     }
+    (ctx?.gemmNT ?? gemmNT)(O, K, BP, s, gzOff, s, colOff, s, 0, K);
     // Unpack (o, k) with k = (c, u, v) into the filters' layout, flipping back when the convolution flips.
     const flip = this.conv.filterFlip;
     for (let o = 0; o < O; o++) {

@@ -111,19 +111,24 @@ export class Conv2dGradInputs implements Op {
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;
+    // The whole mini-batch in one product: filtersᵀ (K×O) against gzᵀ of every image (batch·P rows of O values).
+    const BP = g.batch * P;
     const imageSize = g.inC * g.inR * g.inW;
     const gzTOff = K * O;
-    const colOff = gzTOff + P * O;
-    const imgOff = colOff + K * P;
+    const colOff = gzTOff + BP * O;
+    const imgOff = colOff + K * BP;
     const s = (ctx?.scratch ?? scratch64)(imgOff + imageSize);
     packFilters(inputs[0]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, true, s, 0);
     for (let b = 0; b < g.batch; b++) {
-      // gzᵀ: one row of O channel values per output pixel.
       const gzOff = b * O * P;
-      for (let o = 0; o < O; o++) for (let q = 0; q < P; q++) s[gzTOff + q * O + o] = GZ[gzOff + o * P + q]!;
-      s.fill(0, colOff, imgOff + imageSize);
-      (ctx?.gemmNT ?? gemmNT)(K, P, O, s, 0, s, gzTOff, s, colOff, P);
-      col2imTaps(s, colOff, g, s, imgOff);
+      const rows = gzTOff + b * P * O;
+      for (let o = 0; o < O; o++) for (let q = 0; q < P; q++) s[rows + q * O + o] = GZ[gzOff + o * P + q]!;
+    }
+    s.fill(0, colOff, colOff + K * BP);
+    (ctx?.gemmNT ?? gemmNT)(K, BP, O, s, 0, s, gzTOff, s, colOff, BP);
+    for (let b = 0; b < g.batch; b++) {
+      s.fill(0, imgOff, imgOff + imageSize);
+      col2imTaps(s, colOff + b * P, g, s, imgOff, BP);
       copyOut(s, imgOff, GX, b * imageSize, imageSize);
     }
   }

@@ -84,17 +84,17 @@ export class Conv2d implements Op {
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;
+    // The whole mini-batch in one product: filters (O×K) against the patches of every image (batch·P rows of K).
+    const BP = g.batch * P;
     const imageSize = g.inC * g.inR * g.inW;
-    const s = (ctx?.scratch ?? scratch64)(O * K + P * K + O * P);
+    const s = (ctx?.scratch ?? scratch64)(O * K + BP * K + O * BP);
     const colOff = O * K;
-    const accOff = colOff + P * K;
+    const accOff = colOff + BP * K;
     packFilters(inputs[1]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, false, s, 0);
-    for (let b = 0; b < g.batch; b++) {
-      im2colRows(X, b * imageSize, g, s, colOff);
-      s.fill(0, accOff, accOff + O * P);
-      (ctx?.gemmNT ?? gemmNT)(O, P, K, s, 0, s, colOff, s, accOff, P);
-      copyOut(s, accOff, Y, b * O * P, O * P);
-    }
+    for (let b = 0; b < g.batch; b++) im2colRows(X, b * imageSize, g, s, colOff + b * P * K);
+    s.fill(0, accOff, accOff + O * BP);
+    (ctx?.gemmNT ?? gemmNT)(O, BP, K, s, 0, s, colOff, s, accOff, BP);
+    for (let b = 0; b < g.batch; b++) for (let o = 0; o < O; o++) copyOut(s, accOff + o * BP + b * P, Y, (b * O + o) * P, P);
   }
 
   /** d/dinput = gradInputs(filters, gz), d/dfilters = gradFilters(input, gz); the spatial sizes travel as int scalars. */
@@ -196,7 +196,7 @@ export function im2colRows(x: TypedArray, xOff: number, g: ConvGeometry, dst: Fl
 /**
  * im2col with one row per tap: dst[off + k·P + p] (K × P, contiguous in the output pixel p), for the image at `xOff`.
  */
-export function im2colTaps(x: TypedArray, xOff: number, g: ConvGeometry, dst: Float64Array, off: number): void {
+export function im2colTaps(x: TypedArray, xOff: number, g: ConvGeometry, dst: Float64Array, off: number, ld = g.outR * g.outW): void {
   const { inC: C, inR: H, inW: W, fR, fW, padR, padW, strideR, strideW, outR, outW } = g;
   const P = outR * outW;
   for (let c = 0; c < C; c++) {
@@ -206,7 +206,7 @@ export function im2colTaps(x: TypedArray, xOff: number, g: ConvGeometry, dst: Fl
       for (let v = 0; v < fW; v++) {
         const jHi = validHi(outW, W, v, padW, strideW);
         const jLo = validLo(v, padW, strideW, jHi);
-        const row = off + ((c * fR + u) * fW + v) * P;
+        const row = off + ((c * fR + u) * fW + v) * ld;
         dst.fill(0, row, row + iLo * outW);
         for (let i = iLo; i < iHi; i++) {
           const d = row + i * outW;
@@ -223,9 +223,8 @@ export function im2colTaps(x: TypedArray, xOff: number, g: ConvGeometry, dst: Fl
 }
 
 /** col2im: adds a K × P tap panel (at `off`) into a float64 image (C, H, W) at `imgOff`; taps in the padding are dropped. */
-export function col2imTaps(src: Float64Array, off: number, g: ConvGeometry, img: Float64Array, imgOff: number): void {
+export function col2imTaps(src: Float64Array, off: number, g: ConvGeometry, img: Float64Array, imgOff: number, ld = g.outR * g.outW): void {
   const { inC: C, inR: H, inW: W, fR, fW, padR, padW, strideR, strideW, outR, outW } = g;
-  const P = outR * outW;
   for (let c = 0; c < C; c++) {
     for (let u = 0; u < fR; u++) {
       const iHi = validHi(outR, H, u, padR, strideR);
@@ -233,7 +232,7 @@ export function col2imTaps(src: Float64Array, off: number, g: ConvGeometry, img:
       for (let v = 0; v < fW; v++) {
         const jHi = validHi(outW, W, v, padW, strideW);
         const jLo = validLo(v, padW, strideW, jHi);
-        const row = off + ((c * fR + u) * fW + v) * P;
+        const row = off + ((c * fR + u) * fW + v) * ld;
         for (let i = iLo; i < iHi; i++) {
           const s = row + i * outW;
           const d = imgOff + (c * H + i * strideR + u - padR) * W + v - padW;
