@@ -23,10 +23,9 @@ function expandInto(z: NDArray, out: NDArray): void {
 }
 
 /**
- * The WebAssembly SIMD kernel for a node, where there is one and it applies: float32 gemm (matrix products) and
- * the convolutions' inner GEMM, on
- * engines with wasm SIMD, unless `config.wasm` is 'off'. Sums are float32 (as BLAS), not float64 as the JS kernel's:
- * results agree with the graph as written to float32 rounding, not bit for bit.
+ * The WebAssembly SIMD kernel for a node, where there is one and it applies: float32 gemm (matrix products) and the
+ * convolutions' inner GEMM, on engines with wasm SIMD, unless `config.wasm` is 'off'. Sums are float32 (as BLAS),
+ * not float64 as the JS kernels': results agree with the graph as written to float32 rounding, not bit for bit.
  */
 export function wasmPerformFor(node: Apply): Perform | undefined {
   const op = node.op;
