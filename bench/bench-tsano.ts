@@ -1,0 +1,173 @@
+/**
+ * tsano's side of bench/bench.ts: the book's networks N1 ('shallow') and N3 ('conv2-relu', L2 0.1) built as in
+ * bench/train-step.bench.ts but for any mini-batch size, plus matmul and the N3 conv layer. Every figure is the median
+ * of several timed chunks, after a warm-up; a chunk repeats the call enough times to last at least `minMs`.
+ */
+import * as theano from '../src/index.js';
+import { T, RandomState, type SharedVariable, type Variable } from '../src/index.js';
+import { loadMnistSplits } from '../examples/network3/mnist.js';
+
+export interface Figure {
+  workload: string;
+  unit: string;
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+const rng = new RandomState(0);
+const param = (shape: number[], scale: number) =>
+  theano.shared(
+    theano.ndarray(
+      new Float32Array(
+        rng.normal(
+          0,
+          scale,
+          shape.reduce((a, b) => a * b, 1),
+        ),
+      ),
+      shape,
+    ),
+  );
+
+function fc(input: Variable, nIn: number, nOut: number, act: (z: Variable) => Variable, params: SharedVariable[]): Variable {
+  const w = param([nIn, nOut], Math.sqrt(1 / nOut));
+  const b = param([nOut], 1);
+  params.push(w, b);
+  return act(T.dot(input, w).add(b));
+}
+
+function convPool(input: Variable, filter: [number, number, number, number], image: [number, number, number, number], params: SharedVariable[]): Variable {
+  const w = param(filter, Math.sqrt(1 / ((filter[0] * filter[2] * filter[3]) / 4)));
+  const b = param([filter[0]], 1);
+  params.push(w, b);
+  const conv = T.nnet.conv2d(input.reshape(image), w, { filterShape: filter, inputShape: image });
+  const pooled = T.signal.maxPool2d(conv, { ws: [2, 2], ignoreBorder: true });
+  return T.maximum(0, pooled.add(b.dimshuffle('x', 0, 'x', 'x')));
+}
+
+/** N1: FC 784→100 sigmoid → softmax (eta 0.1); N3: two ConvPool ReLU → FC 640→100 ReLU → softmax (eta 0.03, L2 0.1). */
+function build(net: 'N1' | 'N3', bs: number) {
+  const x = T.matrix('x');
+  const y = T.ivector('y');
+  const params: SharedVariable[] = [];
+  let h: Variable;
+  if (net === 'N1') h = fc(x, 784, 100, (z) => T.nnet.sigmoid(z), params);
+  else {
+    const c1 = convPool(x, [20, 1, 5, 5], [bs, 1, 28, 28], params);
+    const c2 = convPool(c1, [40, 20, 5, 5], [bs, 20, 12, 12], params);
+    h = fc(c2.reshape([bs, 640]), 640, 100, (z) => T.maximum(0, z), params);
+  }
+  const w = theano.shared(theano.ndarray(new Float32Array(1000), [100, 10]));
+  const b = theano.shared(theano.ndarray(new Float32Array(10), [10]));
+  params.push(w, b);
+  const p = T.nnet.softmax(T.dot(h, w).add(b));
+  const nll = T.mean(T.log(p).get(T.arange(y.shape(0)), y)).neg();
+  const lmbda = net === 'N1' ? 0 : 0.1;
+  const l2 = params
+    .filter((_, i) => i % 2 === 0)
+    .map((q) => q.sqr().sum())
+    .reduce((a, c) => a.add(c));
+  const nBatches = 50000 / bs;
+  return { x, y, p, params, cost: nll.add(l2.mul((0.5 * lmbda) / nBatches)), eta: net === 'N1' ? 0.1 : 0.03 };
+}
+
+function stats(xs: number[]): Omit<Figure, 'workload' | 'unit'> {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length;
+  const median = m % 2 ? s[(m - 1) / 2]! : (s[m / 2 - 1]! + s[m / 2]!) / 2;
+  return { median, min: s[0]!, max: s[m - 1]!, runs: m };
+}
+
+/** Seconds per call of `fn`: calls for `minMs` to warm up and size the chunks, then `chunks` chunks of that many calls. */
+function secondsPerCall(fn: () => void, chunks: number, minMs: number): number[] {
+  fn(); // the first call may compile
+  let reps = 0;
+  for (const t = performance.now(); performance.now() - t < minMs; reps++) fn();
+  const out: number[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const t = performance.now();
+    for (let r = 0; r < reps; r++) fn();
+    out.push((performance.now() - t) / 1e3 / reps);
+  }
+  return out;
+}
+
+export function runTsano(opts: { batches: number[]; chunks: number; minMs: number; log?: (f: Figure) => void }): Figure[] {
+  const figures: Figure[] = [];
+  const emit = (workload: string, unit: string, values: number[]) => {
+    const f = { workload, unit, ...stats(values) };
+    figures.push(f);
+    opts.log?.(f);
+  };
+  const time = (fn: () => void) => secondsPerCall(fn, opts.chunks, opts.minMs);
+
+  // Real MNIST images (their zeros matter to the kernels' speed), cycled through in order.
+  const n = 5000;
+  const { training } = loadMnistSplits({ trainSize: n });
+  const X = theano.shared(theano.ndarray(training.x, [n, 784]));
+  const Y = theano.shared(theano.ndarray(training.y, [n]));
+  const i = T.lscalar('i');
+
+  for (const bs of opts.batches) {
+    for (const net of ['N1', 'N3'] as const) {
+      const { x, y, params, cost, eta } = build(net, bs);
+      const grads = T.grad(cost, params);
+      const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
+      const step = theano.function([i], cost, {
+        updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]),
+        givens: [
+          [x, batch(X)],
+          [y, batch(Y)],
+        ],
+      });
+      const nb = Math.floor(n / bs);
+      let s = 0;
+      emit(
+        `train ${net} b${bs}`,
+        'examples/s',
+        time(() => step(s++ % nb)).map((t) => bs / t),
+      );
+    }
+  }
+
+  {
+    const bs = 1000;
+    const { x, p } = build('N3', bs);
+    const infer = theano.function([i], p, { givens: [[x, X.get(T.slice(i.mul(bs), i.add(1).mul(bs)))]] });
+    let s = 0;
+    emit(
+      'infer N3 b1000',
+      'examples/s',
+      time(() => infer(s++ % (n / bs))).map((t) => bs / t),
+    );
+  }
+
+  for (const size of [256, 1024]) {
+    const a = T.fmatrix('a');
+    const b = T.fmatrix('b');
+    const mm = theano.function([a, b], T.dot(a, b));
+    const av = theano.ndarray(new Float32Array(rng.uniform(0, 1, size * size)), [size, size], 'float32');
+    const bv = theano.ndarray(new Float32Array(rng.uniform(0, 1, size * size)), [size, size], 'float32');
+    emit(
+      `matmul n=${size}`,
+      'GFLOP/s',
+      time(() => mm(av, bv)).map((t) => (2 * size ** 3) / t / 1e9),
+    );
+  }
+
+  {
+    const x = T.ftensor4('x');
+    const w = T.ftensor4('w');
+    const conv = theano.function([x, w], T.nnet.conv2d(x, w));
+    const xv = theano.ndarray(new Float32Array(rng.uniform(0, 1, 10 * 20 * 12 * 12)), [10, 20, 12, 12], 'float32');
+    const wv = theano.ndarray(new Float32Array(rng.uniform(0, 1, 40 * 20 * 5 * 5)), [40, 20, 5, 5], 'float32');
+    emit(
+      'conv 10x20x12x12 * 40x20x5x5',
+      'µs/call',
+      time(() => conv(xv, wv)).map((t) => t * 1e6),
+    );
+  }
+  return figures;
+}

