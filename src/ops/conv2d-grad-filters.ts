@@ -23,7 +23,7 @@ import {
   type ConvGeometry,
   type ConvParams,
 } from './conv-geometry.js';
-import { conv2d, gemmNT, im2colTaps } from './conv2d.js';
+import { conv2d, gemmNT, im2colTaps, imagesPerProduct } from './conv2d.js';
 import { conv2dGradInputs } from './conv2d-grad-input.js';
 
 const NAME = 'conv2dGradFilters';
@@ -116,21 +116,26 @@ export class Conv2dGradFilters implements Op {
     const K = C * fR * fW;
     const P = g.outR * g.outW;
     const imageSize = C * g.inR * g.inW;
-    // The whole mini-batch in one product: gz of every image (O × batch·P) against its patches (K × batch·P).
-    const BP = g.batch * P;
+    // Images in groups, each one product added into the filters' gradient: gz of every image of the group
+    // (O × n·P) against its patches (K × n·P).
+    const group = imagesPerProduct(g.batch, P, K);
     const gzOff = O * K;
-    const colOff = gzOff + O * BP;
-    const s = (ctx?.scratch ?? scratch64)(colOff + K * BP);
+    const colOff = gzOff + O * group * P;
+    const s = (ctx?.scratch ?? scratch64)(colOff + K * group * P);
     s.fill(0, 0, O * K);
-    for (let b = 0; b < g.batch; b++) {
-      for (let o = 0; o < O; o++) {
-        const src = (b * O + o) * P;
-        const dst = gzOff + o * BP + b * P;
-        for (let q = 0; q < P; q++) s[dst + q] = GZ[src + q]!;
+    for (let b0 = 0; b0 < g.batch; b0 += group) {
+      const n = Math.min(group, g.batch - b0);
+      const BP = n * P;
+      for (let b = 0; b < n; b++) {
+        for (let o = 0; o < O; o++) {
+          const src = ((b0 + b) * O + o) * P;
+          const dst = gzOff + o * BP + b * P;
+          for (let q = 0; q < P; q++) s[dst + q] = GZ[src + q]!;
+        }
+        im2colTaps(X, (b0 + b) * imageSize, g, s, colOff + b * P, BP);
       }
-      im2colTaps(X, b * imageSize, g, s, colOff + b * P, BP);
+      (ctx?.gemmNT ?? gemmNT)(O, K, BP, s, gzOff, s, colOff, s, 0, K);
     }
-    (ctx?.gemmNT ?? gemmNT)(O, K, BP, s, gzOff, s, colOff, s, 0, K);
     // Unpack (o, k) with k = (c, u, v) into the filters' layout, flipping back when the convolution flips.
     const flip = this.conv.filterFlip;
     for (let o = 0; o < O; o++) {

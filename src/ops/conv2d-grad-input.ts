@@ -23,7 +23,7 @@ import {
   type ConvGeometry,
   type ConvParams,
 } from './conv-geometry.js';
-import { col2imTaps, conv2d, copyOut, gemmNT, packFilters } from './conv2d.js';
+import { col2imTaps, conv2d, copyOut, gemmNT, imagesPerProduct, packFilters } from './conv2d.js';
 import { conv2dGradFilters } from './conv2d-grad-filters.js';
 
 const NAME = 'conv2dGradInputs';
@@ -111,25 +111,29 @@ export class Conv2dGradInputs implements Op {
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;
-    // The whole mini-batch in one product: filtersᵀ (K×O) against gzᵀ of every image (batch·P rows of O values).
-    const BP = g.batch * P;
+    // Images in groups, each one product: filtersᵀ (K×O) against gzᵀ of every image of the group (P rows of O each).
+    const group = imagesPerProduct(g.batch, P, K);
     const imageSize = g.inC * g.inR * g.inW;
     const gzTOff = K * O;
-    const colOff = gzTOff + BP * O;
-    const imgOff = colOff + K * BP;
+    const colOff = gzTOff + group * P * O;
+    const imgOff = colOff + K * group * P;
     const s = (ctx?.scratch ?? scratch64)(imgOff + imageSize);
     packFilters(inputs[0]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, true, s, 0);
-    for (let b = 0; b < g.batch; b++) {
-      const gzOff = b * O * P;
-      const rows = gzTOff + b * P * O;
-      for (let o = 0; o < O; o++) for (let q = 0; q < P; q++) s[rows + q * O + o] = GZ[gzOff + o * P + q]!;
-    }
-    s.fill(0, colOff, colOff + K * BP);
-    (ctx?.gemmNT ?? gemmNT)(K, BP, O, s, 0, s, gzTOff, s, colOff, BP);
-    for (let b = 0; b < g.batch; b++) {
-      s.fill(0, imgOff, imgOff + imageSize);
-      col2imTaps(s, colOff + b * P, g, s, imgOff, BP);
-      copyOut(s, imgOff, GX, b * imageSize, imageSize);
+    for (let b0 = 0; b0 < g.batch; b0 += group) {
+      const n = Math.min(group, g.batch - b0);
+      const BP = n * P;
+      for (let b = 0; b < n; b++) {
+        const gzOff = (b0 + b) * O * P;
+        const rows = gzTOff + b * P * O;
+        for (let o = 0; o < O; o++) for (let q = 0; q < P; q++) s[rows + q * O + o] = GZ[gzOff + o * P + q]!;
+      }
+      s.fill(0, colOff, colOff + K * BP);
+      (ctx?.gemmNT ?? gemmNT)(K, BP, O, s, 0, s, gzTOff, s, colOff, BP);
+      for (let b = 0; b < n; b++) {
+        s.fill(0, imgOff, imgOff + imageSize);
+        col2imTaps(s, colOff + b * P, g, s, imgOff, BP);
+        copyOut(s, imgOff, GX, (b0 + b) * imageSize, imageSize);
+      }
     }
   }
 

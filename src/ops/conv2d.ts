@@ -84,17 +84,21 @@ export class Conv2d implements Op {
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;
-    // The whole mini-batch in one product: filters (O×K) against the patches of every image (batch·P rows of K).
-    const BP = g.batch * P;
+    // Images in groups, each one product: filters (O×K) against the patches of every image of the group.
+    const group = imagesPerProduct(g.batch, P, K);
     const imageSize = g.inC * g.inR * g.inW;
-    const s = (ctx?.scratch ?? scratch64)(O * K + BP * K + O * BP);
+    const s = (ctx?.scratch ?? scratch64)(O * K + group * P * (K + O));
     const colOff = O * K;
-    const accOff = colOff + BP * K;
+    const accOff = colOff + group * P * K;
     packFilters(inputs[1]!.data, O, g.inC, g.fR, g.fW, this.conv.filterFlip, false, s, 0);
-    for (let b = 0; b < g.batch; b++) im2colRows(X, b * imageSize, g, s, colOff + b * P * K);
-    s.fill(0, accOff, accOff + O * BP);
-    (ctx?.gemmNT ?? gemmNT)(O, BP, K, s, 0, s, colOff, s, accOff, BP);
-    for (let b = 0; b < g.batch; b++) for (let o = 0; o < O; o++) copyOut(s, accOff + o * BP + b * P, Y, (b * O + o) * P, P);
+    for (let b0 = 0; b0 < g.batch; b0 += group) {
+      const n = Math.min(group, g.batch - b0);
+      const BP = n * P;
+      for (let b = 0; b < n; b++) im2colRows(X, (b0 + b) * imageSize, g, s, colOff + b * P * K);
+      s.fill(0, accOff, accOff + O * BP);
+      (ctx?.gemmNT ?? gemmNT)(O, BP, K, s, 0, s, colOff, s, accOff, BP);
+      for (let b = 0; b < n; b++) for (let o = 0; o < O; o++) copyOut(s, accOff + o * BP + b * P, Y, ((b0 + b) * O + o) * P, P);
+    }
   }
 
   /** d/dinput = gradInputs(filters, gz), d/dfilters = gradFilters(input, gz); the spatial sizes travel as int scalars. */
@@ -386,6 +390,11 @@ export function gemmNT(
 }
 
 /** dst[dOff + i] = src[sOff + i] for i < n (float64 work area into an output of either float dtype). */
+/** How many images one product takes: all of a mini-batch, but patch matrices of at most ~4M values (big batches). */
+export function imagesPerProduct(batch: number, P: number, K: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(4_000_000 / (P * K))));
+}
+
 export function copyOut(src: Float64Array, sOff: number, dst: TypedArray, dOff: number, n: number): void {
   for (let i = 0; i < n; i++) dst[dOff + i] = src[sOff + i]!;
 }

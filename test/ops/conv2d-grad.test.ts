@@ -210,3 +210,25 @@ describe('conv2d: the gradient references themselves', () => {
     expectClose(refConvGradFilters(xv, gz, wv.shape, o), nw!, { atol: 1e-8, rtol: 1e-8 });
   });
 });
+
+describe('conv2d on a batch too big for one product', () => {
+  it('images go in groups (patch matrices of at most ~4M values): forward and both gradients still match float64', () => {
+    // 1×480×480 images with 3×3 filters: 228,484 patches of 9 values per image, so one image per product.
+    const xs = [2, 1, 480, 480];
+    const ws = [2, 1, 3, 3];
+    const rand = R.rng(3);
+    const xv = R.randArr(xs, rand);
+    const wv = R.randArr(ws, rand);
+    const gzShape = [2, 2, 478, 478];
+    const gzv = R.randArr(gzShape, rand);
+    const x = T.dtensor4('x');
+    const w = T.dtensor4('w');
+    const gz = T.dtensor4('gz');
+    const y = T.nnet.conv2d(x, w);
+    const f = theano.function([x, w, gz], [y, ...T.grad(T.sum(y.mul(gz)), [x, w])]);
+    const [out, gx, gw] = f(toND(xv), toND(wv), toND(gzv));
+    expectClose(out!, refConv2d(xv, wv), { atol: 1e-9, rtol: 1e-9 });
+    expectClose(gx!, refConvGradInput(wv, gzv, xs), { atol: 1e-9, rtol: 1e-9 });
+    expectClose(gw!, refConvGradFilters(xv, gzv, ws), { atol: 1e-6, rtol: 1e-9 });
+  });
+});
