@@ -1,6 +1,6 @@
 import { upcast, type TypedArray } from '../ir/dtype.js';
 import type { NDArray } from '../ir/ndarray.js';
-import { apply1, opToString, type Op, type PerformContext } from '../ir/op.js';
+import { apply1, opToString, type GemmNT, type Op, type PerformContext } from '../ir/op.js';
 import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { ShapeError } from '../util/errors.js';
@@ -253,18 +253,7 @@ export function col2imTaps(src: Float64Array, off: number, g: ConvGeometry, img:
  * the summed axis contiguous. 4 × 4 register tiles (16 float64 accumulators in locals, 8 loads per 16
  * multiply-adds); the edges in 4 × 1, 1 × 4 and 1 × 1 strips.
  */
-export function gemmNT(
-  M: number,
-  N: number,
-  K: number,
-  A: Float64Array,
-  aOff: number,
-  B: Float64Array,
-  bOff: number,
-  C: Float64Array,
-  cOff: number,
-  ldc: number,
-): void {
+export const gemmNT: GemmNT = (M, N, K, A, aOff, B, bOff, C, cOff, ldc) => {
   const M4 = M - (M % 4);
   const N4 = N - (N % 4);
   const K2 = 2 * K;
@@ -387,7 +376,7 @@ export function gemmNT(
       C[cOff + i * ldc + j] += s;
     }
   }
-}
+};
 
 /** dst[dOff + i] = src[sOff + i] for i < n (float64 work area into an output of either float dtype). */
 /** How many images one product takes: all of a mini-batch, but patch matrices of at most ~4M values (big batches). */

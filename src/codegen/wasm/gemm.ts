@@ -45,37 +45,27 @@ export interface WasmGemmOptions {
   packFromM?: number;
 }
 
+/** The arguments of the strip micro-kernels: operand addresses and strides (bytes), sizes, alpha, beta, read C. */
+type StripArgs = [
+  a: number,
+  aRs: number,
+  aKs: number,
+  b: number,
+  bKs: number,
+  kc: number,
+  c: number,
+  ldc: number,
+  tiles: number,
+  alpha: number,
+  beta: number,
+  readC: number,
+];
+
 interface Exports {
   memory: WasmMemory;
-  strip(
-    a: number,
-    aRs: number,
-    aKs: number,
-    b: number,
-    bKs: number,
-    kc: number,
-    c: number,
-    ldc: number,
-    tiles: number,
-    alpha: number,
-    beta: number,
-    readC: number,
-  ): void;
-  stripEdge(
-    a: number,
-    aRs: number,
-    aKs: number,
-    b: number,
-    bKs: number,
-    kc: number,
-    c: number,
-    ldc: number,
-    tiles: number,
-    alpha: number,
-    beta: number,
-    readC: number,
-    cols: number,
-  ): void;
+  strip(...args: StripArgs): void;
+  /** The last, partial panel: `cols` columns of the tile. */
+  stripEdge(...args: [...StripArgs, cols: number]): void;
   packB(src: number, dst: number, n: number, k: number, panels: number): void;
   packBT4(src: number, dst: number, n4: number, k: number, k4: number): void;
   packBTScalar(src: number, dst: number, n: number, k: number, j0: number, p0: number, p1: number): void;
