@@ -2,6 +2,7 @@ import type { TensorType } from './type.js';
 import { Apply, Variable } from './variable.js';
 import type { NDArray } from './ndarray.js';
 import type { ScalarOp } from './scalar.js';
+import type { TypedArray } from './dtype.js';
 import { TsanoError } from '../util/errors.js';
 import { userCallSite } from '../util/site.js';
 
@@ -61,6 +62,32 @@ export type GemmNT = (
 export interface PerformContext {
   gemmNT?: GemmNT;
   scratch?: (n: number) => Float64Array;
+  /** Whole convolution kernels; each returns false for a geometry it does not take (the op's own code runs). */
+  conv?: ConvKernels;
+}
+
+/** Everything a convolution kernel needs about one call, resolved from run-time shapes (ops/conv-geometry.ts). */
+export interface ConvGeometry {
+  batch: number;
+  inC: number;
+  inR: number;
+  inW: number;
+  outC: number;
+  fR: number;
+  fW: number;
+  padR: number;
+  padW: number;
+  strideR: number;
+  strideW: number;
+  outR: number;
+  outW: number;
+}
+
+/** y = conv2d(x, w); gx and gw its gradients from gz (layouts as the ops': NCHW images, OCHW filters). */
+export interface ConvKernels {
+  forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean;
+  gradInputs(g: ConvGeometry, w: TypedArray, gz: TypedArray, flip: boolean, gx: TypedArray): boolean;
+  gradFilters(g: ConvGeometry, x: TypedArray, gz: TypedArray, flip: boolean, gw: TypedArray): boolean;
 }
 
 /** Applies `op` to `inputs`, inferring output types; errors gain the user's call site. */

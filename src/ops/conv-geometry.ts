@@ -114,22 +114,8 @@ export function staticOutSize(n: number | null, f: number | null, p: ConvParams,
   return convOutSize(n, f, padFor(p.borderMode, axis, f), p.subsample[axis]);
 }
 
-/** Everything a kernel needs about one call, resolved from run-time shapes. */
-export interface ConvGeometry {
-  batch: number;
-  inC: number;
-  inR: number;
-  inW: number;
-  outC: number;
-  fR: number;
-  fW: number;
-  padR: number;
-  padW: number;
-  strideR: number;
-  strideW: number;
-  outR: number;
-  outW: number;
-}
+import type { ConvGeometry } from '../ir/op.js';
+export type { ConvGeometry };
 
 export function geometry(p: ConvParams, batch: number, inC: number, inR: number, inW: number, outC: number, fR: number, fW: number): ConvGeometry {
   const padR = padFor(p.borderMode, 0, fR);

@@ -112,6 +112,7 @@ export class Conv2dGradFilters implements Op {
     const X = inputs[0]!.data;
     const GZ = inputs[1]!.data;
     const GW = out!.data;
+    if (ctx?.conv?.gradFilters(g, X, GZ, this.conv.filterFlip, GW)) return;
     const { outC: O, inC: C, fR, fW } = g;
     const K = C * fR * fW;
     const P = g.outR * g.outW;

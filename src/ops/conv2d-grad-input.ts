@@ -108,6 +108,7 @@ export class Conv2dGradInputs implements Op {
     const g = this.runtimeGeometry(inputs, node);
     const GZ = inputs[1]!.data;
     const GX = out!.data;
+    if (ctx?.conv?.gradInputs(g, inputs[0]!.data, GZ, this.conv.filterFlip, GX)) return;
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;

@@ -81,6 +81,7 @@ export class Conv2d implements Op {
     const g = this.runtimeGeometry(inputs, node);
     const X = inputs[0]!.data;
     const Y = out!.data;
+    if (ctx?.conv?.forward(g, X, inputs[1]!.data, this.conv.filterFlip, Y)) return;
     const O = g.outC;
     const K = g.inC * g.fR * g.fW;
     const P = g.outR * g.outW;

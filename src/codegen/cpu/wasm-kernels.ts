@@ -10,6 +10,7 @@ import { Conv2d } from '../../ops/conv2d.js';
 import { Conv2dGradInputs } from '../../ops/conv2d-grad-input.js';
 import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
 import { GEMM_WAT } from '../wasm/gemm-binary.generated.js';
+import { wasmConvKernels } from './wasm-conv.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
 
@@ -62,11 +63,12 @@ let convCtx: PerformContext | undefined;
 let work = new Float32Array(1024);
 
 /**
- * The convolutions' im2col + GEMM with the GEMM in wasm: their work area becomes float32 (the reference code's
- * packing and unpacking run unchanged over it) and C += A·Bᵀ runs as the wasm kernel with transB and beta 1.
+ * The convolutions in wasm: whole kernels (wasm-conv.ts) where they apply; otherwise the reference code's im2col
+ * + GEMM with a float32 work area (its packing and unpacking run unchanged over it) and C += A·Bᵀ in wasm.
  */
 function convContext(wasm: WasmGemm): PerformContext {
   return (convCtx ??= {
+    conv: wasmConvKernels(wasm),
     scratch: (n) => {
       if (work.length < n) work = new Float32Array(Math.max(n, work.length * 2));
       return work.subarray(0, n) as unknown as Float64Array;

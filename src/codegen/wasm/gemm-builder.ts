@@ -1,4 +1,5 @@
 import type binaryenNs from 'binaryen';
+import { addConvFunctions } from './conv-builder.js';
 
 /** binaryen's module object (its package is loaded on demand: it is a 14 MB wasm build of the toolkit). */
 export type Binaryen = typeof binaryenNs;
@@ -251,6 +252,8 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
       );
       mod.addFunctionExport('packBT4', 'packBT4');
     }
+
+    addConvFunctions(binaryen, mod);
 
     if (!mod.validate()) throw new Error('wasm gemm: binaryen rejected the generated module');
     if (optimize) {

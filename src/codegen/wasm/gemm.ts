@@ -25,12 +25,44 @@ export interface WasmGemm {
    * (B stored n×k when transB), C m×n. Operands are copied into the module's memory, which grows as needed.
    */
   gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call?: WasmGemmCall): void;
-  /** The module's WAT text (micro-kernels `strip`, `stripEdge`, packers `packB`, `packBT4`, `packBTScalar`). */
+  /** gemm on operands already in the module's memory (see InMemoryCall). */
+  run(call: InMemoryCall): void;
+  /** The module's memory as floats, grown to at least `floats` (a growth makes earlier views stale). */
+  reserve(floats: number): Float32Array;
+  /** Floats below this index are the kernels' own scratch: callers' regions start here. */
+  readonly firstFreeFloat: number;
+  /** The convolution kernels (conv-builder.ts), on byte addresses in the same memory. */
+  convRows(...args: ConvRowsArgs): void;
+  im2colTaps(...args: Im2colArgs): void;
+  col2imTaps(...args: Col2imArgs): void;
+  /** The module's WAT text (micro-kernels `strip`, `stripEdge`, packers `packB`, `packBT4`, `packBTScalar`, conv kernels). */
   wat(): string;
   readonly tile: Readonly<GemmTile>;
   /** The module's memory (grown by gemm; its buffer changes when it grows). */
   readonly memory: WasmMemory;
 }
+
+/** A product on operands in the module's memory; addresses and strides in bytes. */
+export interface InMemoryCall {
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  aRs: number;
+  aKs: number;
+  b: number;
+  transB?: boolean;
+  /** Where to pack B into panels (nP·k floats); without it B is read in place (not for transB). */
+  pack?: number;
+  c: number;
+  ldc: number;
+  alpha?: number;
+  beta?: number;
+}
+
+type ConvRowsArgs = [w: number, x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, y: number, ldy: number, tiles: number, segs: number];
+type Im2colArgs = [x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, outR: number, outW: number, dst: number, ldd: number];
+type Col2imArgs = [src: number, lds: number, nC: number, fR: number, fW: number, outR: number, outW: number, img: number, xCs: number, xRs: number];
 
 export interface WasmGemmOptions {
   /** Register tile, default 4 rows × 2 f32x4 (4×8): the best measured on this kind of machine. */
@@ -69,6 +101,9 @@ interface Exports {
   packB(src: number, dst: number, n: number, k: number, panels: number): void;
   packBT4(src: number, dst: number, n4: number, k: number, k4: number): void;
   packBTScalar(src: number, dst: number, n: number, k: number, j0: number, p0: number, p1: number): void;
+  convRows(...args: ConvRowsArgs): void;
+  im2colTaps(...args: Im2colArgs): void;
+  col2imTaps(...args: Col2imArgs): void;
 }
 
 let binaryenModule: Promise<Binaryen> | undefined;
@@ -123,6 +158,41 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string }, opti
     if (n4 < n && k4 > 0) ex.packBTScalar(src, dst, n, k, n4, 0, k4);
   }
 
+  /**
+   * C = beta·C + alpha·op(A)·op(B) on operands in the module's memory (byte addresses): op(A)[i, p] at
+   * a + i·aRs + p·aKs, B contiguous (k×n, or n×k when transB), C with row stride ldc. Packs B into `pack` when
+   * given (always for transB). C's rows are written in tiles of mr: rows up to ceil(m/mr)·mr must be writable and
+   * A's readable; a partial last panel goes through the scratch tile at address 0.
+   */
+  function run(at: InMemoryCall): void {
+    const { m, n, k, a, aRs, aKs, b, transB = false, pack, c, ldc, alpha = 1, beta = 0 } = at;
+    const nP = Math.ceil(n / nr) * nr;
+    let bBase: number, bKs: number, panelStride: number;
+    if (pack !== undefined) {
+      if (transB) packTransposedB(b, pack, n, k);
+      else ex.packB(b, pack, n, k, nP / nr);
+      [bBase, bKs, panelStride] = [pack, 4 * nr, 4 * nr * k];
+    } else {
+      if (transB) throw new RangeError('wasm gemm: transB needs a packing area');
+      [bBase, bKs, panelStride] = [b, 4 * n, 4 * nr];
+    }
+    const full = Math.floor(n / nr);
+    const cols = n - full * nr;
+    const readC = beta !== 0;
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = Math.min(KC, k - pc);
+      const [betaNow, read] = pc === 0 ? [beta, readC ? 1 : 0] : [1, 1];
+      for (let ic = 0; ic < m; ic += MC) {
+        const tiles = Math.ceil(Math.min(MC, m - ic) / mr);
+        const ap = a + ic * aRs + pc * aKs;
+        const cp = c + ic * ldc;
+        for (let jp = 0; jp < full; jp++)
+          ex.strip(ap, aRs, aKs, bBase + jp * panelStride + pc * bKs, bKs, kc, cp + 4 * jp * nr, ldc, tiles, alpha, betaNow, read);
+        if (cols > 0) ex.stripEdge(ap, aRs, aKs, bBase + full * panelStride + pc * bKs, bKs, kc, cp + 4 * full * nr, ldc, tiles, alpha, betaNow, read, cols);
+      }
+    }
+  }
+
   function gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call: WasmGemmCall = {}): void {
     const { transA = false, transB = false, alpha = 1, beta = 0 } = call;
     for (const [name, v] of [
@@ -152,33 +222,28 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string }, opti
     ensure(4 * (cOff + mP * n));
     f32.set(m * k === A.length ? A : A.subarray(0, m * k), aOff);
     f32.set(k * n === B.length ? B : B.subarray(0, k * n), bOff);
-    const readC = beta !== 0;
-    if (readC) f32.set(m * n === C.length ? C : C.subarray(0, m * n), cOff);
-    let bBase: number, bKs: number, panelStride: number;
-    if (pack) {
-      if (transB) packTransposedB(4 * bOff, 4 * pOff, n, k);
-      else ex.packB(4 * bOff, 4 * pOff, n, k, nP / nr);
-      [bBase, bKs, panelStride] = [4 * pOff, 4 * nr, 4 * nr * k];
-    } else {
-      [bBase, bKs, panelStride] = [4 * bOff, 4 * n, 4 * nr];
-    }
+    if (beta !== 0) f32.set(m * n === C.length ? C : C.subarray(0, m * n), cOff);
     const [aRs, aKs] = transA ? [4, 4 * m] : [4 * k, 4];
-    const full = Math.floor(n / nr);
-    const cols = n - full * nr;
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = Math.min(KC, k - pc);
-      const [betaNow, read] = pc === 0 ? [beta, readC ? 1 : 0] : [1, 1];
-      for (let ic = 0; ic < m; ic += MC) {
-        const tiles = Math.ceil(Math.min(MC, m - ic) / mr);
-        const a = 4 * aOff + ic * aRs + pc * aKs;
-        const c = 4 * (cOff + ic * n);
-        for (let jp = 0; jp < full; jp++)
-          ex.strip(a, aRs, aKs, bBase + jp * panelStride + pc * bKs, bKs, kc, c + 4 * jp * nr, 4 * n, tiles, alpha, betaNow, read);
-        if (cols > 0) ex.stripEdge(a, aRs, aKs, bBase + full * panelStride + pc * bKs, bKs, kc, c + 4 * full * nr, 4 * n, tiles, alpha, betaNow, read, cols);
-      }
-    }
+    run({ m, n, k, a: 4 * aOff, aRs, aKs, b: 4 * bOff, transB, pack: pack ? 4 * pOff : undefined, c: 4 * cOff, ldc: 4 * n, alpha, beta });
     C.set(f32.subarray(cOff, cOff + m * n));
   }
 
-  return { gemm, wat: () => built.wat, tile: { mr, nv }, memory };
+  /** The module's memory as floats, at least `floats` long (growing it; views taken before a growth are stale). */
+  function reserve(floats: number): Float32Array {
+    ensure(4 * floats);
+    return f32;
+  }
+
+  return {
+    gemm,
+    run,
+    reserve,
+    firstFreeFloat: align(mr * nr),
+    convRows: ex.convRows,
+    im2colTaps: ex.im2colTaps,
+    col2imTaps: ex.col2imTaps,
+    wat: () => built.wat,
+    tile: { mr, nv },
+    memory,
+  };
 }

@@ -1,0 +1,191 @@
+import type { TypedArray } from '../../ir/dtype.js';
+import type { ConvGeometry, ConvKernels } from '../../ir/op.js';
+import type { WasmGemm } from '../wasm/gemm.js';
+
+/**
+ * The three convolutions in the wasm module's memory, for stride 1 (other strides: the ops' im2col code).
+ * - forward: direct convolution (convRows), 4 output channels × 8 output columns per register tile, reading the
+ *   zero-padded input in place: no patch matrix at all.
+ * - gradInputs: per image, the taps' gradients wᵀ·gz by GEMM (K × P), scattered back by col2imTaps.
+ * - gradFilters: per image, the patches by im2colTaps (K × P) times gzᵀ by GEMM, accumulated over the batch.
+ * Sums are float32, as the wasm GEMM's. Regions are laid out from the module's first free float, each call anew.
+ */
+export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
+  /** Float offsets of consecutive regions of the given sizes (64-byte aligned) and the memory holding them. */
+  const layout = (...sizes: number[]) => {
+    const offs: number[] = [];
+    let at = wasm.firstFreeFloat;
+    for (const n of sizes) {
+      offs.push(at);
+      at = Math.ceil((at + n) / 16) * 16;
+    }
+    return { offs, mem: wasm.reserve(at) };
+  };
+  const padded = (g: ConvGeometry) => ({ Hp: g.inR + 2 * g.padR, Wp: g.inW + 2 * g.padW });
+
+  /** The batch of images into `mem` at `off`, each channel zero-padded to Hp × Wp. */
+  function stageImages(src: TypedArray, g: ConvGeometry, mem: Float32Array, off: number): void {
+    const { Hp, Wp } = padded(g);
+    const planes = g.batch * g.inC;
+    if (g.padR === 0 && g.padW === 0) {
+      mem.set(src.subarray(0, planes * Hp * Wp), off);
+      return;
+    }
+    mem.fill(0, off, off + planes * Hp * Wp);
+    for (let pl = 0; pl < planes; pl++) {
+      for (let r = 0; r < g.inR; r++) {
+        const s = (pl * g.inR + r) * g.inW;
+        const d = off + (pl * Hp + r + g.padR) * Wp + g.padW;
+        for (let c = 0; c < g.inW; c++) mem[d + c] = src[s + c]!;
+      }
+    }
+  }
+
+  /** The filters as (c, u, v) taps, flipped as the op flips: w(o, k). */
+  function tap(w: TypedArray, g: ConvGeometry, flip: boolean): (o: number, c: number, u: number, v: number) => number {
+    const { inC: C, fR, fW } = g;
+    return flip ? (o, c, u, v) => w[((o * C + c) * fR + fR - 1 - u) * fW + fW - 1 - v]! : (o, c, u, v) => w[((o * C + c) * fR + u) * fW + v]!;
+  }
+
+  function forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean {
+    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
+    const { Hp, Wp } = padded(g);
+    const K = C * fR * fW;
+    const tiles = Math.ceil(O / 4);
+    const outWp = Math.ceil(outW / 8) * 8;
+    const plane = outR * outWp;
+    const {
+      offs: [xOff, wOff, yOff],
+      mem,
+    } = layout(batch * C * Hp * Wp + 16 + fW, tiles * K * 4, batch * tiles * 4 * plane);
+    stageImages(x, g, mem, xOff!);
+    // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O).
+    const at = tap(w, g, flip);
+    mem.fill(0, wOff!, wOff! + tiles * K * 4);
+    for (let o = 0; o < O; o++) {
+      let d = wOff! + (o >> 2) * K * 4 + (o & 3);
+      for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++, d += 4) mem[d] = at(o, c, u, v);
+    }
+    const imageIn = 4 * C * Hp * Wp;
+    const imageOut = 4 * tiles * 4 * plane;
+    for (let b = 0; b < batch; b++) {
+      for (let i = 0; i < outR; i++) {
+        wasm.convRows(
+          4 * wOff!,
+          4 * xOff! + b * imageIn + 4 * i * Wp,
+          4 * Hp * Wp,
+          4 * Wp,
+          C,
+          fR,
+          fW,
+          4 * yOff! + b * imageOut + 4 * i * outWp,
+          4 * plane,
+          tiles,
+          outWp / 8,
+        );
+      }
+    }
+    const out = wasm.reserve(0);
+    if (outWp === outW && tiles * 4 === O) {
+      y.set(out.subarray(yOff!, yOff! + batch * O * plane));
+      return true;
+    }
+    for (let b = 0; b < batch; b++) {
+      for (let o = 0; o < O; o++) {
+        for (let i = 0; i < outR; i++) {
+          const s = yOff! + ((b * tiles * 4 + o) * outR + i) * outWp;
+          const d = ((b * O + o) * outR + i) * outW;
+          for (let j = 0; j < outW; j++) y[d + j] = out[s + j]!;
+        }
+      }
+    }
+    return true;
+  }
+
+  function gradInputs(g: ConvGeometry, w: TypedArray, gz: TypedArray, flip: boolean, gx: TypedArray): boolean {
+    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    const { batch, inC: C, inR, inW, fR, fW, outC: O, outR, outW } = g;
+    const { Hp, Wp } = padded(g);
+    const K = C * fR * fW;
+    const Kp = Math.ceil(K / 4) * 4;
+    const P = outR * outW;
+    const nP = Math.ceil(P / 8) * 8;
+    const {
+      offs: [wOff, gzOff, packOff, colOff, imgOff],
+      mem,
+    } = layout(O * K + 4, batch * O * P, nP * O, Kp * P, batch * C * Hp * Wp);
+    // Filters as an O × K matrix; op(A) = its transpose (K × O) read in place.
+    const at = tap(w, g, flip);
+    for (let o = 0, d = wOff!; o < O; o++) for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++) mem[d++] = at(o, c, u, v);
+    mem.set(gz.subarray(0, batch * O * P), gzOff);
+    mem.fill(0, imgOff!, imgOff! + batch * C * Hp * Wp);
+    for (let b = 0; b < batch; b++) {
+      wasm.run({ m: K, n: P, k: O, a: 4 * wOff!, aRs: 4, aKs: 4 * K, b: 4 * (gzOff! + b * O * P), pack: 4 * packOff!, c: 4 * colOff!, ldc: 4 * P });
+      wasm.col2imTaps(4 * colOff!, 4 * P, C, fR, fW, outR, outW, 4 * (imgOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp);
+    }
+    const img = wasm.reserve(0);
+    if (g.padR === 0 && g.padW === 0) {
+      gx.set(img.subarray(imgOff!, imgOff! + batch * C * Hp * Wp));
+      return true;
+    }
+    for (let pl = 0; pl < batch * C; pl++) {
+      for (let r = 0; r < inR; r++) {
+        const s = imgOff! + (pl * Hp + r + g.padR) * Wp + g.padW;
+        const d = (pl * inR + r) * inW;
+        for (let c = 0; c < inW; c++) gx[d + c] = img[s + c]!;
+      }
+    }
+    return true;
+  }
+
+  function gradFilters(g: ConvGeometry, x: TypedArray, gz: TypedArray, flip: boolean, gw: TypedArray): boolean {
+    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
+    const { Hp, Wp } = padded(g);
+    const K = C * fR * fW;
+    const Kp = Math.ceil(K / 4) * 4;
+    const P = outR * outW;
+    const nP = Math.ceil(O / 8) * 8;
+    const {
+      offs: [xOff, gzOff, colOff, packOff, accOff],
+      mem,
+    } = layout(batch * C * Hp * Wp + 4, batch * O * P, Kp * P + 4, nP * P, Kp * O);
+    stageImages(x, g, mem, xOff!);
+    mem.set(gz.subarray(0, batch * O * P), gzOff);
+    for (let b = 0; b < batch; b++) {
+      wasm.im2colTaps(4 * (xOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * colOff!, 4 * P);
+      const beta = b === 0 ? 0 : 1;
+      wasm.run({
+        m: K,
+        n: O,
+        k: P,
+        a: 4 * colOff!,
+        aRs: 4 * P,
+        aKs: 4,
+        b: 4 * (gzOff! + b * O * P),
+        transB: true,
+        pack: 4 * packOff!,
+        c: 4 * accOff!,
+        ldc: 4 * O,
+        beta,
+      });
+    }
+    // acc is K × O with k = (c, u, v) in the flipped orientation when the convolution flips.
+    const acc = wasm.reserve(0);
+    for (let o = 0; o < O; o++) {
+      for (let c = 0; c < C; c++) {
+        for (let u = 0; u < fR; u++) {
+          const uf = flip ? fR - 1 - u : u;
+          for (let v = 0; v < fW; v++) {
+            const vf = flip ? fW - 1 - v : v;
+            gw[((o * C + c) * fR + u) * fW + v] = acc[accOff! + ((c * fR + uf) * fW + vf) * O + o]!;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  return { forward, gradInputs, gradFilters };
+}
