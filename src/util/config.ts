@@ -12,9 +12,11 @@ export interface Config {
   memoryLimit: number;
   /** 'auto': float32 matrix products run as WebAssembly SIMD kernels where the engine has them; 'off': plain JS. */
   wasm: 'auto' | 'off';
+  /** Threads for large wasm kernels: 0 (default) follows the machine (os.availableParallelism()), 1 keeps to one. */
+  threads: number;
 }
 
-const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0, memoryLimit: 4096, wasm: 'auto' };
+const defaults: Config = { floatX: 'float32', device: 'cpu', gpuMode: 'gpu', mode: 'FAST_RUN', debug: 0, memoryLimit: 4096, wasm: 'auto', threads: 0 };
 
 const allowed: { [K in keyof Config]?: readonly string[] } = {
   floatX: ['float32', 'float64'],
@@ -36,13 +38,15 @@ export function parseFlags(flags: string): Partial<Config> {
     if (!(key in defaults)) throw new TsanoError(`TSANO_FLAGS: unknown flag '${key}'; known flags: ${Object.keys(defaults).join(', ')}`);
     const ok = allowed[key as keyof Config];
     if (ok && !ok.includes(value)) throw new TsanoError(`TSANO_FLAGS: ${key}=${value} is not one of ${ok.join(', ')}`);
-    if (key === 'debug' || key === 'memoryLimit') out[key] = checkNumber(key, Number(value), `TSANO_FLAGS: ${key}`);
+    if (key === 'debug' || key === 'memoryLimit' || key === 'threads') out[key] = checkNumber(key, Number(value), `TSANO_FLAGS: ${key}`);
     else out[key] = value;
   }
   return out as Partial<Config>;
 }
 
-function checkNumber(key: 'debug' | 'memoryLimit', n: number, label: string): number {
+function checkNumber(key: 'debug' | 'memoryLimit' | 'threads', n: number, label: string): number {
+  if (key === 'threads' && (!Number.isInteger(n) || n < 0 || n > 256))
+    throw new TsanoError(`${label} must be an integer 0..256 (0: as many as the machine has); got '${n}'`);
   if (key === 'debug' && (!Number.isInteger(n) || n < 0 || n > 5)) throw new TsanoError(`${label} must be an integer 0..5; got '${n}'`);
   if (key === 'memoryLimit' && !(n > 0 && Number.isFinite(n))) throw new TsanoError(`${label} must be a positive number of MiB; got '${n}'`);
   return n;
@@ -62,7 +66,7 @@ export const config: Config = new Proxy(state, {
     if (!(key in defaults)) throw new TsanoError(`theano.config: unknown setting '${String(key)}'`);
     const ok = allowed[key as keyof Config];
     if (ok && !ok.includes(value as string)) throw new TsanoError(`theano.config.${String(key)} must be one of ${ok.join(', ')}; got '${String(value)}'`);
-    if (key === 'debug' || key === 'memoryLimit') checkNumber(key, typeof value === 'number' ? value : NaN, `theano.config.${key}`);
+    if (key === 'debug' || key === 'memoryLimit' || key === 'threads') checkNumber(key, typeof value === 'number' ? value : NaN, `theano.config.${key}`);
     (target as unknown as Record<string, unknown>)[key as string] = value;
     if (key === 'debug') setDebugLevel(value as number);
     return true;

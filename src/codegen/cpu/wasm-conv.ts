@@ -21,6 +21,10 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     }
     return { offs, mem: wasm.reserve(at) };
   };
+  /** Threads worth using for `work` multiply-adds split into `parts` (~0.5 M each at least). */
+  const threadsFor = (work: number, parts: number) => Math.max(1, Math.min(parts, Math.floor(work / 500_000)));
+  /** The sizes of each thread's own regions, for `n` threads (the count parallel() may use is at most n). */
+  const perThread = (n: number, ...sizes: number[]) => Array.from({ length: n }, () => sizes).flat();
   const padded = (g: ConvGeometry) => ({ Hp: g.inR + 2 * g.padR, Wp: g.inW + 2 * g.padW });
 
   /** The batch of images into `mem` at `off`, each channel zero-padded to Hp × Wp. */
@@ -69,23 +73,18 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     }
     const imageIn = 4 * C * Hp * Wp;
     const imageOut = 4 * tiles * 4 * plane;
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < outR; i++) {
-        wasm.convRows(
-          4 * wOff!,
-          4 * xOff! + b * imageIn + 4 * i * Wp,
-          4 * Hp * Wp,
-          4 * Wp,
-          C,
-          fR,
-          fW,
-          4 * yOff! + b * imageOut + 4 * i * outWp,
-          4 * plane,
-          tiles,
-          outWp / 8,
-        );
-      }
-    }
+    // Output rows (image, row) split over the threads.
+    const rows = batch * outR;
+    wasm.parallel(
+      (t, k, n) => {
+        for (let q = Math.floor((t * rows) / n); q < Math.floor(((t + 1) * rows) / n); q++) {
+          const [b, i] = [Math.floor(q / outR), q % outR];
+          const [xAt, yAt] = [4 * xOff! + b * imageIn + 4 * i * Wp, 4 * yOff! + b * imageOut + 4 * i * outWp];
+          k.convRows(4 * wOff!, xAt, 4 * Hp * Wp, 4 * Wp, C, fR, fW, yAt, 4 * plane, tiles, outWp / 8);
+        }
+      },
+      threadsFor(batch * tiles * plane * K, rows),
+    );
     const out = wasm.reserve(0);
     if (outWp === outW && tiles * 4 === O) {
       y.set(out.subarray(yOff!, yOff! + batch * O * plane));
@@ -111,19 +110,24 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const Kp = Math.ceil(K / 4) * 4;
     const P = outR * outW;
     const nP = Math.ceil(P / 8) * 8;
+    const n = threadsFor(batch * K * P * O, batch);
     const {
-      offs: [wOff, gzOff, packOff, colOff, imgOff],
+      offs: [wOff, gzOff, imgOff, ...own],
       mem,
-    } = layout(O * K + 4, batch * O * P, nP * O, Kp * P, batch * C * Hp * Wp);
+    } = layout(O * K + 4, batch * O * P, batch * C * Hp * Wp, ...perThread(n, nP * O, Kp * P));
     // Filters as an O × K matrix; op(A) = its transpose (K × O) read in place.
     const at = tap(w, g, flip);
     for (let o = 0, d = wOff!; o < O; o++) for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++) mem[d++] = at(o, c, u, v);
     mem.set(gz.subarray(0, batch * O * P), gzOff);
     mem.fill(0, imgOff!, imgOff! + batch * C * Hp * Wp);
-    for (let b = 0; b < batch; b++) {
-      wasm.run({ m: K, n: P, k: O, a: 4 * wOff!, aRs: 4, aKs: 4 * K, b: 4 * (gzOff! + b * O * P), pack: 4 * packOff!, c: 4 * colOff!, ldc: 4 * P });
-      wasm.col2imTaps(4 * colOff!, 4 * P, C, fR, fW, outR, outW, 4 * (imgOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp);
-    }
+    // Images split over the threads, each with its own packing and column areas.
+    wasm.parallel((t, k, count) => {
+      const [packOff, colOff] = [own[2 * t]!, own[2 * t + 1]!];
+      for (let b = Math.floor((t * batch) / count); b < Math.floor(((t + 1) * batch) / count); b++) {
+        k.run({ m: K, n: P, k: O, a: 4 * wOff!, aRs: 4, aKs: 4 * K, b: 4 * (gzOff! + b * O * P), pack: 4 * packOff, c: 4 * colOff, ldc: 4 * P });
+        k.col2imTaps(4 * colOff, 4 * P, C, fR, fW, outR, outW, 4 * (imgOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp);
+      }
+    }, n);
     const img = wasm.reserve(0);
     if (g.padR === 0 && g.padW === 0) {
       gx.set(img.subarray(imgOff!, imgOff! + batch * C * Hp * Wp));
@@ -147,39 +151,39 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const Kp = Math.ceil(K / 4) * 4;
     const P = outR * outW;
     const nP = Math.ceil(O / 8) * 8;
+    const want = threadsFor(batch * K * P * O, batch);
     const {
-      offs: [xOff, gzOff, colOff, packOff, accOff],
+      offs: [xOff, gzOff, ...own],
       mem,
-    } = layout(batch * C * Hp * Wp + 4, batch * O * P, Kp * P + 4, nP * P, Kp * O);
+    } = layout(batch * C * Hp * Wp + 4, batch * O * P, ...perThread(want, Kp * P + 4, nP * P, Kp * O));
     stageImages(x, g, mem, xOff!);
     mem.set(gz.subarray(0, batch * O * P), gzOff);
-    for (let b = 0; b < batch; b++) {
-      wasm.im2colTaps(4 * (xOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * colOff!, 4 * P);
-      const beta = b === 0 ? 0 : 1;
-      wasm.run({
-        m: K,
-        n: O,
-        k: P,
-        a: 4 * colOff!,
-        aRs: 4 * P,
-        aKs: 4,
-        b: 4 * (gzOff! + b * O * P),
-        transB: true,
-        pack: 4 * packOff!,
-        c: 4 * accOff!,
-        ldc: 4 * O,
-        beta,
-      });
-    }
+    // Images split over the threads, each summing into its own K × O accumulator; thread 0 adds the others in.
+    let used = 1;
+    wasm.parallel((t, k, count) => {
+      used = count;
+      const [colOff, packOff, accOff] = [own[3 * t]!, own[3 * t + 1]!, own[3 * t + 2]!];
+      const [b0, b1] = [Math.floor((t * batch) / count), Math.floor(((t + 1) * batch) / count)];
+      for (let b = b0; b < b1; b++) {
+        k.im2colTaps(4 * (xOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * colOff, 4 * P);
+        const [bAt, beta] = [4 * (gzOff! + b * O * P), b === b0 ? 0 : 1];
+        k.run({ m: K, n: O, k: P, a: 4 * colOff, aRs: 4 * P, aKs: 4, b: bAt, transB: true, pack: 4 * packOff, c: 4 * accOff, ldc: 4 * O, beta });
+      }
+    }, want);
     // acc is K × O with k = (c, u, v) in the flipped orientation when the convolution flips.
     const acc = wasm.reserve(0);
+    const accOff = own[2]!;
+    for (let t = 1; t < used; t++) {
+      const other = own[3 * t + 2]!;
+      for (let i = 0; i < K * O; i++) acc[accOff + i] += acc[other + i]!;
+    }
     for (let o = 0; o < O; o++) {
       for (let c = 0; c < C; c++) {
         for (let u = 0; u < fR; u++) {
           const uf = flip ? fR - 1 - u : u;
           for (let v = 0; v < fW; v++) {
             const vf = flip ? fW - 1 - v : v;
-            gw[((o * C + c) * fR + u) * fW + v] = acc[accOff! + ((c * fR + uf) * fW + vf) * O + o]!;
+            gw[((o * C + c) * fR + u) * fW + v] = acc[accOff + ((c * fR + uf) * fW + vf) * O + o]!;
           }
         }
       }

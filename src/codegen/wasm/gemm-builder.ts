@@ -16,14 +16,16 @@ export interface GemmModule {
 }
 
 /**
- * Builds the GEMM module: memory (exported as `memory`, grown by the caller) and three functions on byte addresses.
+ * Builds the GEMM module: memory (exported as `memory`, grown by the caller; or imported, see `shared`) and
+ * functions on byte addresses.
  *
  * `strip(a, aRs, aKs, b, bKs, kc, c, ldc, tiles, alpha, beta, readC)`: for t < tiles, the mr×nr tile of C at
  * c + t·mr·ldc gets beta·C + alpha·Σ_p op(A)[r, p]·op(B)[p, 0..nr) (just alpha·Σ without reading C when readC is 0),
  * where op(A)[r, p] is the f32 at a + (t·mr + r)·aRs + p·aKs (read with load32_splat) and op(B)[p, 0..nr) the nr
  * f32 at b + p·bKs; p < kc (kc ≥ 1, tiles ≥ 1). Loops are do-while with the accumulators in locals.
- * `stripEdge(…, cols)`: the same for the last panel of C, of 1 ≤ cols < nr columns, through a scratch tile at address 0
- * (mr·nr f32 that the caller keeps free).
+ * `stripEdge(…, cols, scratch)`: the same for the last panel of C, of 1 ≤ cols < nr columns, through a scratch tile
+ * at byte address `scratch` (mr·nr f32, 16-byte aligned, that the caller keeps free: one per thread).
+ * `shared`: the memory is imported (env.memory, shared) so that instances in several threads work on one memory.
  *
  * `packB(src, dst, n, k, panels)`: B row-major k×n into panels of nr columns, dst[jp][p][0..nr) = B[p, jp·nr + c]
  * (the last panel reads past its row: its extra columns are garbage that only lands in C's padding).
@@ -31,14 +33,19 @@ export interface GemmModule {
  * `packBT4(src, dst, n4, k, k4)` and `packBTScalar(src, dst, n, k, j0, p0, p1)`: B stored n×k (op(B) = Bᵀ) into
  * the same panels, by 4×4 blocks transposed with shuffles and one f32 at a time for the rest (see packTransposedB).
  */
-export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv: 2 }, optimize = true): GemmModule {
+export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv: 2 }, optimize = true, shared = false): GemmModule {
   const { mr, nv } = tile;
   const nr = 4 * nv;
   const { i32, f32, v128 } = binaryen;
   const mod = new binaryen.Module();
   try {
-    mod.setFeatures(binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.MutableGlobals | binaryen.Features.SignExt);
-    mod.setMemory(1, 65536, 'memory');
+    const features = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.MutableGlobals | binaryen.Features.SignExt;
+    mod.setFeatures(shared ? features | binaryen.Features.Atomics : features);
+    // Shared: the memory comes from the importer (env.memory), one SharedArrayBuffer for every thread's instance.
+    if (shared) {
+      mod.setMemory(1, 65536, null, [], true, false, 'mem');
+      mod.addMemoryImport('mem', 'env', 'memory', true);
+    } else mod.setMemory(1, 65536, 'memory');
 
     const get = (i: number, t: number) => mod.local.get(i, t);
     const set = (i: number, v: number) => mod.local.set(i, v);
@@ -50,8 +57,8 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
     // ---- strip, stripEdge ----
     for (const edge of [false, true]) {
       const name = edge ? 'stripEdge' : 'strip';
-      const P = { a: 0, aRs: 1, aKs: 2, b: 3, bKs: 4, kc: 5, c: 6, ldc: 7, tiles: 8, alpha: 9, beta: 10, readC: 11, cols: 12 };
-      const params = [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, f32, i32, ...(edge ? [i32] : [])];
+      const P = { a: 0, aRs: 1, aKs: 2, b: 3, bKs: 4, kc: 5, c: 6, ldc: 7, tiles: 8, alpha: 9, beta: 10, readC: 11, cols: 12, scratch: 13 };
+      const params = [i32, i32, i32, i32, i32, i32, i32, i32, i32, f32, f32, i32, ...(edge ? [i32, i32] : [])];
       let next = params.length;
       const vars: number[] = [];
       const local = (t: number) => (vars.push(t), next++);
@@ -91,14 +98,16 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
           ]),
         );
 
-      // The edge panel: the scaled tile goes to the scratch at address 0, then its first `cols` columns to C.
+      // The edge panel: the scaled tile goes to the caller's scratch (one per thread), then its first `cols` columns to C.
       const x = local(i32);
       const q = local(i32);
       const storeEdge = () => {
         const cell = () => mod.f32.load(0, 4, add(get(crow, i32), get(x, i32)));
-        const scratchAt = (r: number) => mod.f32.load(4 * nr * r, 4, get(x, i32));
+        const scratchAt = (r: number) => mod.f32.load(4 * nr * r, 4, add(get(P.scratch, i32), get(x, i32)));
         return mod.block(null, [
-          ...acc.flatMap((row, r) => row.map((v, i) => mod.v128.store(4 * (nr * r + 4 * i), 16, c32(0), mod.f32x4.mul(get(alphaV, v128), get(v, v128))))),
+          ...acc.flatMap((row, r) =>
+            row.map((v, i) => mod.v128.store(4 * (nr * r + 4 * i), 16, get(P.scratch, i32), mod.f32x4.mul(get(alphaV, v128), get(v, v128)))),
+          ),
           ...acc.flatMap((_, r) => [
             set(crow, r === 0 ? get(P.c, i32) : add(get(crow, i32), get(P.ldc, i32))),
             set(x, c32(0)),

@@ -1,5 +1,6 @@
 import { buildGemmModule, type Binaryen, type GemmTile } from './gemm-builder.js';
 import { compileEagerly, wasmApi, wasmSimdAvailable, type WasmMemory } from './detect.js';
+import { WorkerTeam, type KernelCalls } from './threads.js';
 
 export { wasmSimdAvailable } from './detect.js';
 export type { Binaryen, GemmTile } from './gemm-builder.js';
@@ -25,16 +26,18 @@ export interface WasmGemm {
    * (B stored n×k when transB), C m×n. Operands are copied into the module's memory, which grows as needed.
    */
   gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call?: WasmGemmCall): void;
-  /** gemm on operands already in the module's memory (see InMemoryCall). */
+  /** gemm on operands already in the module's memory (see InMemoryCall), split over threads when large. */
   run(call: InMemoryCall): void;
+  /** Runs work(t, kernels, count) for each of `count` = min(want, threads()) threads t and waits for all. */
+  parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want?: number): void;
+  /** How many threads parallel() uses now. */
+  threads(): number;
+  /** How many recorded lists worker threads have run (the rest were taken over by the calling thread). */
+  listsRunByWorkers(): number;
   /** The module's memory as floats, grown to at least `floats` (a growth makes earlier views stale). */
   reserve(floats: number): Float32Array;
   /** Floats below this index are the kernels' own scratch: callers' regions start here. */
   readonly firstFreeFloat: number;
-  /** The convolution kernels (conv-builder.ts), on byte addresses in the same memory. */
-  convRows(...args: ConvRowsArgs): void;
-  im2colTaps(...args: Im2colArgs): void;
-  col2imTaps(...args: Col2imArgs): void;
   /** The module's WAT text (micro-kernels `strip`, `stripEdge`, packers `packB`, `packBT4`, `packBTScalar`, conv kernels). */
   wat(): string;
   readonly tile: Readonly<GemmTile>;
@@ -60,6 +63,14 @@ export interface InMemoryCall {
   beta?: number;
 }
 
+/** What one thread's part of parallel() calls: a whole GEMM on that thread, and the convolution kernels (conv-builder.ts). */
+export interface ThreadKernels {
+  run(call: InMemoryCall): void;
+  convRows(...args: ConvRowsArgs): void;
+  im2colTaps(...args: Im2colArgs): void;
+  col2imTaps(...args: Col2imArgs): void;
+}
+
 type ConvRowsArgs = [w: number, x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, y: number, ldy: number, tiles: number, segs: number];
 type Im2colArgs = [x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, outR: number, outW: number, dst: number, ldd: number];
 type Col2imArgs = [src: number, lds: number, nC: number, fR: number, fW: number, outR: number, outW: number, img: number, xCs: number, xRs: number];
@@ -75,6 +86,8 @@ export interface WasmGemmOptions {
   optimize?: boolean;
   /** m from which 'auto' packs B (default 64). */
   packFromM?: number;
+  /** How many threads to use (read at each call; default 1). */
+  threads?: () => number;
 }
 
 /** The arguments of the strip micro-kernels: operand addresses and strides (bytes), sizes, alpha, beta, read C. */
@@ -97,7 +110,7 @@ interface Exports {
   memory: WasmMemory;
   strip(...args: StripArgs): void;
   /** The last, partial panel: `cols` columns of the tile. */
-  stripEdge(...args: [...StripArgs, cols: number]): void;
+  stripEdge(...args: [...StripArgs, cols: number, scratch: number]): void;
   packB(src: number, dst: number, n: number, k: number, panels: number): void;
   packBT4(src: number, dst: number, n4: number, k: number, k4: number): void;
   packBTScalar(src: number, dst: number, n: number, k: number, j0: number, p0: number, p1: number): void;
@@ -128,54 +141,69 @@ function checkTile(tile: GemmTile): GemmTile {
   return tile;
 }
 
-/** A GEMM from a module built before (e.g. the bytes generated into gemm-binary.generated.ts): no binaryen needed. */
-export function instantiateGemm(built: { binary: Uint8Array; wat: string }, options: WasmGemmOptions = {}): WasmGemm {
+/** Edge-tile scratch areas at the bottom of memory, one per thread: the most threads the kernels take. */
+const MAX_THREADS = 8;
+
+/**
+ * A GEMM from a module built before (e.g. the bytes generated into gemm-binary.generated.ts): no binaryen needed.
+ * With `shared` (the same module importing a shared memory) and worker threads at hand, large kernels are split
+ * over `threads()` threads.
+ */
+export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared?: Uint8Array }, options: WasmGemmOptions = {}): WasmGemm {
   const tile = checkTile(options.tile ?? { mr: 4, nv: 2 });
   const { mr, nv } = tile;
   const nr = 4 * nv;
   const KC = options.kc ?? 256;
   const MC = Math.max(mr, Math.floor((options.mc ?? 128) / mr) * mr);
   const packFromM = options.packFromM ?? 64;
-  const instance = new wasmApi!.Instance(compileEagerly(built.binary), {});
-  const ex = instance.exports as unknown as Exports;
-  const memory = ex.memory;
+  const threads = options.threads ?? (() => 1);
+  let team: WorkerTeam | undefined;
+  let ex: Exports;
+  let memory: WasmMemory;
+  if (built.shared && typeof SharedArrayBuffer !== 'undefined' && WorkerTeam.supported()) {
+    memory = new wasmApi!.Memory({ initial: 1, maximum: 65536, shared: true });
+    const module = compileEagerly(built.shared);
+    ex = new wasmApi!.Instance(module, { env: { memory } }).exports as unknown as Exports;
+    team = new WorkerTeam(module, memory, ex as unknown as KernelCalls);
+  } else {
+    ex = new wasmApi!.Instance(compileEagerly(built.binary), {}).exports as unknown as Exports;
+    memory = ex.memory;
+  }
   let f32 = new Float32Array(memory.buffer);
 
   const ensure = (bytes: number) => {
     const have = memory.buffer.byteLength;
     if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
-    if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
+    if (f32.buffer !== memory.buffer || f32.length * 4 !== memory.buffer.byteLength) f32 = new Float32Array(memory.buffer);
   };
   /** Float offset of a region after `at` floats, 64-byte aligned. */
   const align = (at: number) => Math.ceil(at / 16) * 16;
+  const scratchOf = (t: number) => 4 * t * mr * nr;
 
   /** B stored n×k into panels: 4×4 blocks by SIMD, then the last k % 4 columns and n % 4 rows one by one. */
-  function packTransposedB(src: number, dst: number, n: number, k: number): void {
+  function packTransposedB(k4s: KernelCalls, src: number, dst: number, n: number, k: number): void {
     const n4 = n - (n % 4);
     const k4 = k - (k % 4);
-    if (n4 > 0 && k4 > 0) ex.packBT4(src, dst, n4, k, k4);
-    if (k4 < k) ex.packBTScalar(src, dst, n, k, 0, k4, k);
-    if (n4 < n && k4 > 0) ex.packBTScalar(src, dst, n, k, n4, 0, k4);
+    if (n4 > 0 && k4 > 0) k4s.packBT4(src, dst, n4, k, k4);
+    if (k4 < k) k4s.packBTScalar(src, dst, n, k, 0, k4, k);
+    if (n4 < n && k4 > 0) k4s.packBTScalar(src, dst, n, k, n4, 0, k4);
   }
 
-  /**
-   * C = beta·C + alpha·op(A)·op(B) on operands in the module's memory (byte addresses): op(A)[i, p] at
-   * a + i·aRs + p·aKs, B contiguous (k×n, or n×k when transB), C with row stride ldc. Packs B into `pack` when
-   * given (always for transB). C's rows are written in tiles of mr: rows up to ceil(m/mr)·mr must be writable and
-   * A's readable; a partial last panel goes through the scratch tile at address 0.
-   */
-  function run(at: InMemoryCall): void {
-    const { m, n, k, a, aRs, aKs, b, transB = false, pack, c, ldc, alpha = 1, beta = 0 } = at;
-    const nP = Math.ceil(n / nr) * nr;
-    let bBase: number, bKs: number, panelStride: number;
-    if (pack !== undefined) {
-      if (transB) packTransposedB(b, pack, n, k);
-      else ex.packB(b, pack, n, k, nP / nr);
-      [bBase, bKs, panelStride] = [pack, 4 * nr, 4 * nr * k];
-    } else {
+  /** Packs B as the call asks; where the strips then find it. */
+  function packFor(calls: KernelCalls, at: InMemoryCall): { bBase: number; bKs: number; panelStride: number } {
+    const { n, k, b, transB = false, pack } = at;
+    if (pack === undefined) {
       if (transB) throw new RangeError('wasm gemm: transB needs a packing area');
-      [bBase, bKs, panelStride] = [b, 4 * n, 4 * nr];
+      return { bBase: b, bKs: 4 * n, panelStride: 4 * nr };
     }
+    if (transB) packTransposedB(calls, b, pack, n, k);
+    else calls.packB(b, pack, n, k, Math.ceil(n / nr));
+    return { bBase: pack, bKs: 4 * nr, panelStride: 4 * nr * k };
+  }
+
+  /** The strips of panels jp0 ≤ jp < jp1 (the partial last panel, if any, is number floor(n / nr)). */
+  function strips(calls: KernelCalls, t: number, at: InMemoryCall, B: ReturnType<typeof packFor>, jp0: number, jp1: number): void {
+    const { m, n, k, a, aRs, aKs, c, ldc, alpha = 1, beta = 0 } = at;
     const full = Math.floor(n / nr);
     const cols = n - full * nr;
     const readC = beta !== 0;
@@ -186,11 +214,59 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string }, opti
         const tiles = Math.ceil(Math.min(MC, m - ic) / mr);
         const ap = a + ic * aRs + pc * aKs;
         const cp = c + ic * ldc;
-        for (let jp = 0; jp < full; jp++)
-          ex.strip(ap, aRs, aKs, bBase + jp * panelStride + pc * bKs, bKs, kc, cp + 4 * jp * nr, ldc, tiles, alpha, betaNow, read);
-        if (cols > 0) ex.stripEdge(ap, aRs, aKs, bBase + full * panelStride + pc * bKs, bKs, kc, cp + 4 * full * nr, ldc, tiles, alpha, betaNow, read, cols);
+        for (let jp = jp0; jp < Math.min(jp1, full); jp++) {
+          calls.strip(ap, aRs, aKs, B.bBase + jp * B.panelStride + pc * B.bKs, B.bKs, kc, cp + 4 * jp * nr, ldc, tiles, alpha, betaNow, read);
+        }
+        if (cols > 0 && jp0 <= full && full < jp1) {
+          const bp = B.bBase + full * B.panelStride + pc * B.bKs;
+          calls.stripEdge(ap, aRs, aKs, bp, B.bKs, kc, cp + 4 * full * nr, ldc, tiles, alpha, betaNow, read, cols, scratchOf(t));
+        }
       }
     }
+  }
+
+  const direct = ex as unknown as KernelCalls;
+  /** The kernels as thread t runs them: at once on this thread, or recorded for worker t. */
+  const callsOf = (t: number): KernelCalls => (t === 0 || !team ? direct : team.recorder(t - 1));
+
+  /**
+   * Runs `work(t, kernels, count)` for each of `count` threads (workers' parts recorded first, then thread 0's at
+   * once) and waits for all. Without workers count is 1.
+   */
+  function parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want = MAX_THREADS): void {
+    const n = team ? team.ensure(Math.min(MAX_THREADS, threads(), want) - 1) : 1;
+    const kernelsOf = (t: number): ThreadKernels => {
+      const calls = callsOf(t);
+      return {
+        run: (at) => strips(calls, t, at, packFor(calls, at), 0, Math.ceil(at.n / nr)),
+        convRows: calls.convRows,
+        im2colTaps: calls.im2colTaps,
+        col2imTaps: calls.col2imTaps,
+      };
+    };
+    for (let t = 1; t < n; t++) {
+      work(t, kernelsOf(t), n);
+      team!.post(t - 1);
+    }
+    work(0, kernelsOf(0), n);
+    for (let t = 1; t < n; t++) team!.wait(t - 1);
+  }
+
+  /** Threads worth using for m·n·k multiply-adds: ~0.5 M per thread at least (a hand-off costs ~1 µs). */
+  const threadsFor = (work: number) => Math.max(1, Math.min(MAX_THREADS, threads(), Math.floor(work / 500_000)));
+
+  /**
+   * C = beta·C + alpha·op(A)·op(B) on operands in the module's memory (byte addresses): op(A)[i, p] at
+   * a + i·aRs + p·aKs, B contiguous (k×n, or n×k when transB), C with row stride ldc. Packs B into `pack` when
+   * given (always for transB). C's rows are written in tiles of mr: rows up to ceil(m/mr)·mr must be writable and
+   * A's readable. Large products are split over threads by panels of C's columns.
+   */
+  function run(at: InMemoryCall): void {
+    const B = packFor(direct, at);
+    const panels = Math.ceil(at.n / nr);
+    const n = Math.min(team ? threadsFor(at.m * at.n * at.k) : 1, panels);
+    if (n <= 1) return strips(direct, 0, at, B, 0, panels);
+    parallel((t, _k, count) => strips(callsOf(t), t, at, B, Math.floor((t * panels) / count), Math.floor(((t + 1) * panels) / count)), n);
   }
 
   function gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call: WasmGemmCall = {}): void {
@@ -213,9 +289,9 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string }, opti
     const mP = Math.ceil(m / mr) * mr;
     const nP = Math.ceil(n / nr) * nr;
     const pack = transB || (call.packB ?? 'auto') === true || (call.packB !== false && m >= packFromM);
-    // Layout (floats): the edge tile's scratch, A with room for the padding rows' reads, B with one panel's width
+    // Layout (floats): the threads' edge tiles, A with room for the padding rows' reads, B with one panel's width
     // of slack, packed B, C with room for the padding rows' writes.
-    const aOff = align(mr * nr);
+    const aOff = firstFreeFloat;
     const bOff = align(aOff + Math.max(mP * k, k * m + mr));
     const pOff = align(bOff + k * n + nr);
     const cOff = align(pOff + (pack ? nP * k : 0));
@@ -234,14 +310,15 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string }, opti
     return f32;
   }
 
+  const firstFreeFloat = align(MAX_THREADS * mr * nr);
   return {
     gemm,
     run,
+    parallel,
+    threads: () => (team ? Math.min(MAX_THREADS, threads()) : 1),
+    listsRunByWorkers: () => team?.listsRunByWorkers() ?? 0,
     reserve,
-    firstFreeFloat: align(mr * nr),
-    convRows: ex.convRows,
-    im2colTaps: ex.im2colTaps,
-    col2imTaps: ex.col2imTaps,
+    firstFreeFloat,
     wat: () => built.wat,
     tile: { mr, nv },
     memory,

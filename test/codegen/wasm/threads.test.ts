@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as theano from '../../../src/index.js';
+import { T } from '../../../src/index.js';
+import { defaultWasmGemm } from '../../../src/codegen/wasm/default-gemm.js';
+import { wasmSimdAvailable } from '../../../src/codegen/wasm/gemm.js';
+import { parseFlags } from '../../../src/util/config.js';
+
+const initial = theano.config.threads;
+afterEach(() => {
+  theano.config.threads = initial;
+});
+
+function rand(n: number, seed: number): Float32Array {
+  const rng = new theano.RandomState(seed);
+  return new Float32Array(rng.normal(0, 1, n));
+}
+
+describe.skipIf(!wasmSimdAvailable())('wasm kernels on several threads', () => {
+  it('a large product split over 2 (or 5, more than the cores) threads equals the one-thread product bit for bit', () => {
+    const wasm = defaultWasmGemm()!;
+    const [m, n, k] = [203, 301, 157];
+    const [A, B] = [rand(m * k, 1), rand(k * n, 2)];
+    const run = (threads: number, transB: boolean) => {
+      theano.config.threads = threads;
+      const C = rand(m * n, 3);
+      wasm.gemm(m, n, k, A, B, C, { transB, alpha: 0.5, beta: 2 });
+      return C;
+    };
+    for (const transB of [false, true]) {
+      const one = run(1, transB);
+      expect(wasm.threads()).toBe(1);
+      const two = run(2, transB);
+      expect(wasm.threads()).toBe(2);
+      expect(Array.from(two)).toEqual(Array.from(one));
+      expect(Array.from(run(5, transB))).toEqual(Array.from(one));
+    }
+    // The workers really ran parts (a busy machine may have the calling thread take some over).
+    const before = wasm.listsRunByWorkers();
+    for (let i = 0; i < 20; i++) run(2, false);
+    expect(wasm.listsRunByWorkers()).toBeGreaterThan(before);
+  });
+
+  it("network3's second convolution layer and both gradients agree between 1 and 2 threads", () => {
+    const xv = theano.ndarray(rand(10 * 20 * 12 * 12, 4), [10, 20, 12, 12]);
+    const wv = theano.ndarray(rand(40 * 20 * 5 * 5, 5), [40, 20, 5, 5]);
+    const gv = theano.ndarray(rand(10 * 40 * 8 * 8, 6), [10, 40, 8, 8]);
+    const [x, w, gz] = [T.ftensor4('x'), T.ftensor4('w'), T.ftensor4('gz')];
+    const y = T.nnet.conv2d(x, w);
+    const f = theano.function([x, w, gz], [y, ...T.grad(T.sum(y.mul(gz)), [x, w])]);
+    theano.config.threads = 1;
+    const one = f(xv, wv, gv);
+    theano.config.threads = 2;
+    const two = f(xv, wv, gv);
+    // The forward and the input gradient do the same sums per element; the filter gradient adds two halves.
+    expect(Array.from(two[0]!.data)).toEqual(Array.from(one[0]!.data));
+    expect(Array.from(two[1]!.data)).toEqual(Array.from(one[1]!.data));
+    const scale = Math.max(...Array.from(one[2]!.data, Math.abs));
+    two[2]!.data.forEach((v, i) => expect(Math.abs(v - one[2]!.data[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+  });
+
+  it('threads is a setting: TSANO_FLAGS=threads=N, 0 for the machine, bad values named', () => {
+    expect(parseFlags('threads=2')).toEqual({ threads: 2 });
+    expect(() => parseFlags('threads=two')).toThrow(/threads must be an integer 0..256/);
+    expect(() => {
+      theano.config.threads = -1;
+    }).toThrow(/threads must be an integer/);
+  });
+});
