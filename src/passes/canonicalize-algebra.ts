@@ -1,6 +1,7 @@
 import { isFloat, isInteger } from '../ir/dtype.js';
 import { apply1 } from '../ir/op.js';
 import type { Variable } from '../ir/variable.js';
+import { Elemwise } from '../ops/elemwise/elemwise.js';
 import { mul } from '../ops/elemwise/mul.js';
 import { zerosLike } from '../ops/grad-helpers.js';
 import { asScalar, producedBy } from './match.js';
@@ -63,4 +64,16 @@ export const sumOfScaled: Rule = {
   },
 };
 
-export const algebraRules: readonly Rule[] = [subSelf, logOfExp, expOfLog, sumOfScaled];
+export const fillOfUnary: Rule = {
+  name: 'fillOfUnary',
+  doc: "fill(f(x), v) -> fill(x, v) for a one-input elementwise f: fill reads only its first argument's shape, so f(x) need not be computed for it",
+  tags: ['canonicalize'],
+  tracks: ['fill'],
+  rewrite(node) {
+    const ref = node.inputs[0]!.owner;
+    if (!ref || !(ref.op instanceof Elemwise) || ref.inputs.length !== 1) return null;
+    return [apply1(node.op, [ref.inputs[0]!, node.inputs[1]!])];
+  },
+};
+
+export const algebraRules: readonly Rule[] = [subSelf, logOfExp, expOfLog, sumOfScaled, fillOfUnary];

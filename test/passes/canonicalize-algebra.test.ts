@@ -4,7 +4,8 @@ import * as theano from '../../src/index.js';
 import { T, type Variable } from '../../src/index.js';
 import { FunctionGraph } from '../../src/ir/fgraph.js';
 import { runRules, type Rule } from '../../src/passes/rewrite.js';
-import { expOfLog, logOfExp, subSelf, sumOfScaled } from '../../src/passes/canonicalize-algebra.js';
+import { expOfLog, fillOfUnary, logOfExp, subSelf, sumOfScaled } from '../../src/passes/canonicalize-algebra.js';
+import { fill } from '../../src/ops/elemwise/fill.js';
 
 const after = (inputs: Variable[], out: Variable, rule: Rule) => {
   const fg = new FunctionGraph(inputs, [out]);
@@ -49,6 +50,22 @@ describe('algebraic identities: graph before -> after', () => {
         )([-1])
         .toArray(),
     ).toEqual([NaN]);
+  });
+
+  it('fillOfUnary: fill(sqr(x), v) -> fill(x, v); not through a two-input op (its shape is a broadcast)', () => {
+    const [x, y] = [T.dmatrix('x'), T.dmatrix('y')];
+    const v = T.dscalar('v');
+    expect(after([x, v], fill(T.sqr(x), v), fillOfUnary)).toEqual({ ops: ['dimshuffle{pattern=(x,x)}', 'fill'], fired: 1 });
+    expect(after([x, y, v], fill(x.add(y), v), fillOfUnary).fired).toBe(0);
+    const f = theano.function([x, v], fill(T.exp(x), v));
+    expect(f([[1, 2, 3]], 7).toArray()).toEqual([[7, 7, 7]]);
+    // The L2 term's gradient no longer needs sqr(w), so sum(sqr(w)) fuses into one pass.
+    const w = theano.shared(theano.ndarray(new Float64Array([1, -2, 3]), [3]), { name: 'w' });
+    const l2 = T.sum(T.sqr(w));
+    const step = theano.function([], l2, { updates: [[w, w.sub(T.grad(l2, w).mul(0.25))]] });
+    expect(step.kernels().map((k) => k.name)).toContain('fusedSum{sqr(a0)}');
+    expect(step().item()).toBe(14);
+    expect(w.getValue().toArray()).toEqual([0.5, -1, 1.5]);
   });
 
   it('sumOfScaled: sum(0.5 * x) -> 0.5 * sum(x); mean likewise; axes are kept', () => {
