@@ -10,8 +10,11 @@ export interface Config {
   debug: number;
   /** The most memory, in MiB, that one compiled function's buffers may take for one shape signature. */
   memoryLimit: number;
-  /** 'auto': float32 matrix products run as WebAssembly SIMD kernels where the engine has them; 'off': plain JS. */
-  wasm: 'auto' | 'off';
+  /**
+   * 'auto': float32 products and convolutions run as WebAssembly SIMD kernels where the engine has them, with fused
+   * multiply-adds (relaxed SIMD) where it has those; 'simd': the same with separate multiplies and adds; 'off': plain JS.
+   */
+  wasm: 'auto' | 'simd' | 'off';
   /** Threads for large wasm kernels: 0 (default) follows the machine (os.availableParallelism()), 1 keeps to one. */
   threads: number;
 }
@@ -22,7 +25,7 @@ const allowed: { [K in keyof Config]?: readonly string[] } = {
   floatX: ['float32', 'float64'],
   device: ['cpu', 'gpu'],
   mode: ['FAST_RUN', 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'],
-  wasm: ['auto', 'off'],
+  wasm: ['auto', 'simd', 'off'],
 };
 
 /** Parses a TSANO_FLAGS string; unknown keys or values are errors that list what is accepted. */

@@ -9,7 +9,7 @@ import { config } from '../../util/config.js';
 import { CompileError } from '../../util/errors.js';
 import { bytesPer, checkFinite, checkLeafFinite, kernelFailure, mib } from './guards.js';
 import { buildDriver, type Driver } from './driver.js';
-import { wasmPerformFor, WASM_GEMM_SOURCE, type Perform } from './wasm-kernels.js';
+import { wasmKernelSource, wasmPerformFor, type Perform } from './wasm-kernels.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 import { Gemm } from '../../ops/gemm.js';
@@ -254,7 +254,7 @@ class ReferenceExecutable implements Executable {
       backend: wasm ? 'cpu-wasm' : 'cpu',
       ops: node.op.userOps?.(node) ?? [node.op.toString()],
       // Generated kernels show the source that runs; other ops run their reference implementation.
-      source: wasm ? WASM_GEMM_SOURCE : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
+      source: wasm ? wasmKernelSource() : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
       ...(overwrites === undefined ? {} : { overwrites: leafOf(overwrites).name ?? '<unnamed shared>' }),
     }));
   }

@@ -9,7 +9,6 @@ import type { PerformContext } from '../../ir/op.js';
 import { Conv2d } from '../../ops/conv2d.js';
 import { Conv2dGradInputs } from '../../ops/conv2d-grad-input.js';
 import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
-import { GEMM_WAT } from '../wasm/gemm-binary.generated.js';
 import { wasmConvKernels } from './wasm-conv.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
@@ -59,7 +58,7 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
 
 const CONVOLUTIONS = [Conv2d, Conv2dGradInputs, Conv2dGradFilters];
 
-let convCtx: PerformContext | undefined;
+const convContexts = new WeakMap<WasmGemm, PerformContext>();
 let work = new Float32Array(1024);
 
 /**
@@ -67,7 +66,9 @@ let work = new Float32Array(1024);
  * + GEMM with a float32 work area (its packing and unpacking run unchanged over it) and C += A·Bᵀ in wasm.
  */
 function convContext(wasm: WasmGemm): PerformContext {
-  return (convCtx ??= {
+  let ctx = convContexts.get(wasm);
+  if (ctx) return ctx;
+  ctx = {
     conv: wasmConvKernels(wasm),
     scratch: (n) => {
       if (work.length < n) work = new Float32Array(Math.max(n, work.length * 2));
@@ -77,8 +78,12 @@ function convContext(wasm: WasmGemm): PerformContext {
       const f32 = (x: Float64Array, off: number, len: number) => (x as unknown as Float32Array).subarray(off, off + len);
       wasm.gemm(M, N, K, f32(A, aOff, M * K), f32(B, bOff, N * K), f32(C, cOff, M * N), { transB: true, beta: 1 });
     },
-  });
+  };
+  convContexts.set(wasm, ctx);
+  return ctx;
 }
 
-/** What f.kernels() shows for a wasm kernel: the module's WAT. */
-export const WASM_GEMM_SOURCE = GEMM_WAT;
+/** What f.kernels() shows for a wasm kernel: the WAT of the module that runs it. */
+export function wasmKernelSource(): string {
+  return defaultWasmGemm()?.wat() ?? '';
+}

@@ -1,4 +1,4 @@
-import type { Binaryen } from './gemm-builder.js';
+import { madd, type Binaryen } from './gemm-builder.js';
 
 type Module = InstanceType<Binaryen['Module']>;
 
@@ -20,7 +20,7 @@ type Module = InstanceType<Binaryen['Module']>;
  * `col2imTaps(src, lds, nC, fR, fW, outR, outW, img, xCs, xRs)`: the adjoint, exact to the element:
  * img[c·xCs + (i + u)·xRs + 4(j + v)] += src[k·lds + 4·(i·outW + j)].
  */
-export function addConvFunctions(binaryen: Binaryen, mod: Module): void {
+export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): void {
   const { i32, v128, none } = binaryen;
   const get = (i: number, t: number) => mod.local.get(i, t);
   const set = (i: number, v: number) => mod.local.set(i, v);
@@ -41,15 +41,15 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module): void {
     const [t, c, u, v, wp, xc, xu, xp, yt] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
     const acc = [20, 21, 22, 23, 24, 25, 26, 27];
     const [b0, b1, a] = [28, 29, 30];
-    const fma = (r: number) => [
+    const rowTerms = (r: number) => [
       set(a, mod.v128.load32_splat(4 * r, 4, geti(wp))),
-      set(acc[2 * r]!, mod.f32x4.add(get(acc[2 * r]!, v128), mod.f32x4.mul(get(a, v128), get(b0, v128)))),
-      set(acc[2 * r + 1]!, mod.f32x4.add(get(acc[2 * r + 1]!, v128), mod.f32x4.mul(get(a, v128), get(b1, v128)))),
+      set(acc[2 * r]!, madd(binaryen, mod, fma, get(a, v128), get(b0, v128), get(acc[2 * r]!, v128))),
+      set(acc[2 * r + 1]!, madd(binaryen, mod, fma, get(a, v128), get(b1, v128), get(acc[2 * r + 1]!, v128))),
     ];
     const vLoop = [
       set(b0, mod.v128.load(0, 4, geti(xp))),
       set(b1, mod.v128.load(16, 4, geti(xp))),
-      ...[0, 1, 2, 3].flatMap(fma),
+      ...[0, 1, 2, 3].flatMap(rowTerms),
       bump(xp, c32(4)),
       bump(wp, c32(16)),
       ...countDown(v, 'v'),

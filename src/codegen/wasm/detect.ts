@@ -66,3 +66,20 @@ export function compileEagerly(bytes: Uint8Array): WasmModule {
     v8.setFlagsFromString('--wasm-lazy-compilation');
   }
 }
+
+/**
+ * Whether `bytes` (a module using relaxed SIMD) validates here. Node 20's V8 has relaxed SIMD behind
+ * --experimental-wasm-relaxed-simd: the flag is switched on for the process when that makes the module valid
+ * (later engines ship it on; then nothing is changed).
+ */
+export function relaxedSimdValidates(bytes: Uint8Array): boolean {
+  if (!wasmApi) return false;
+  try {
+    if (wasmApi.validate(bytes)) return true;
+    if (!v8) return false;
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return wasmApi.validate(bytes);
+  } catch {
+    return false;
+  }
+}

@@ -33,14 +33,32 @@ export interface GemmModule {
  * `packBT4(src, dst, n4, k, k4)` and `packBTScalar(src, dst, n, k, j0, p0, p1)`: B stored n×k (op(B) = Bᵀ) into
  * the same panels, by 4×4 blocks transposed with shuffles and one f32 at a time for the rest (see packTransposedB).
  */
-export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv: 2 }, optimize = true, shared = false): GemmModule {
+export interface BuildOptions {
+  /** Run binaryen's optimizer (default true). */
+  optimize?: boolean;
+  /** Import a shared memory (env.memory) instead of defining one (default false). */
+  shared?: boolean;
+  /** Multiply-adds as relaxed SIMD's f32x4.relaxed_madd (a fused multiply-add where the CPU has one; default false). */
+  fma?: boolean;
+}
+
+/** acc + a·b as one f32x4 expression: mul then add, or relaxed_madd. */
+export function madd(binaryen: Binaryen, mod: InstanceType<Binaryen['Module']>, fma: boolean, a: number, b: number, acc: number): number {
+  if (!fma) return mod.f32x4.add(acc, mod.f32x4.mul(a, b));
+  // binaryen.js has no wrapper for relaxed_madd: its C API does.
+  const api = binaryen as unknown as { _BinaryenSIMDTernary(m: number, op: number, a: number, b: number, c: number): number; RelaxedMaddVecF32x4: number };
+  return api._BinaryenSIMDTernary((mod as unknown as { ptr: number }).ptr, api.RelaxedMaddVecF32x4, a, b, acc);
+}
+
+export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv: 2 }, options: BuildOptions = {}): GemmModule {
+  const { optimize = true, shared = false, fma = false } = options;
   const { mr, nv } = tile;
   const nr = 4 * nv;
   const { i32, f32, v128 } = binaryen;
   const mod = new binaryen.Module();
   try {
     const features = binaryen.Features.MVP | binaryen.Features.SIMD128 | binaryen.Features.MutableGlobals | binaryen.Features.SignExt;
-    mod.setFeatures(shared ? features | binaryen.Features.Atomics : features);
+    mod.setFeatures(features | (shared ? binaryen.Features.Atomics : 0) | (fma ? binaryen.Features.RelaxedSIMD : 0));
     // Shared: the memory comes from the importer (env.memory), one SharedArrayBuffer for every thread's instance.
     if (shared) {
       mod.setMemory(1, 65536, null, [], true, false, 'mem');
@@ -78,7 +96,7 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
         ...bv.map((x, v) => set(x, mod.v128.load(16 * v, 16, get(bp, i32)))),
         ...rowPtr.flatMap((ptr, r) => [
           set(av, mod.v128.load32_splat(0, 4, get(ptr, i32))),
-          ...acc[r]!.map((x, v) => set(x, mod.f32x4.add(get(x, v128), mod.f32x4.mul(get(av, v128), get(bv[v]!, v128))))),
+          ...acc[r]!.map((x, v) => set(x, madd(binaryen, mod, fma, get(av, v128), get(bv[v]!, v128), get(x, v128)))),
         ]),
         ...rowPtr.map((ptr) => set(ptr, add(get(ptr, i32), get(P.aKs, i32)))),
         set(bp, add(get(bp, i32), get(P.bKs, i32))),
@@ -262,7 +280,7 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
       mod.addFunctionExport('packBT4', 'packBT4');
     }
 
-    addConvFunctions(binaryen, mod);
+    addConvFunctions(binaryen, mod, fma);
 
     if (!mod.validate()) throw new Error('wasm gemm: binaryen rejected the generated module');
     if (optimize) {

@@ -2,8 +2,11 @@ import { buildGemmModule, type Binaryen } from './gemm-builder.js';
 
 /** The text of gemm-binary.generated.ts for the default tile (4×8), optimized. */
 export function generatedGemmSource(binaryen: Binaryen): string {
-  const built = buildGemmModule(binaryen, { mr: 4, nv: 2 }, true);
-  const shared = buildGemmModule(binaryen, { mr: 4, nv: 2 }, true, true);
+  const tile = { mr: 4, nv: 2 };
+  const built = buildGemmModule(binaryen, tile);
+  const shared = buildGemmModule(binaryen, tile, { shared: true });
+  const fma = buildGemmModule(binaryen, tile, { fma: true });
+  const sharedFma = buildGemmModule(binaryen, tile, { shared: true, fma: true });
   const base64 = (bytes: Uint8Array) => {
     let bin = '';
     for (const b of bytes) bin += String.fromCharCode(b);
@@ -15,8 +18,12 @@ export function generatedGemmSource(binaryen: Binaryen): string {
     `export const GEMM_WASM_BASE64 = '${base64(built.binary)}';`,
     '/** The same importing a shared memory (env.memory), for worker threads. */',
     `export const GEMM_WASM_SHARED_BASE64 = '${base64(shared.binary)}';`,
+    '/** Both again with relaxed SIMD multiply-adds (f32x4.relaxed_madd), for engines that have it. */',
+    `export const GEMM_WASM_FMA_BASE64 = '${base64(fma.binary)}';`,
+    `export const GEMM_WASM_SHARED_FMA_BASE64 = '${base64(sharedFma.binary)}';`,
     '/** Its WAT text, shown by f.kernels(). */',
     `export const GEMM_WAT = ${JSON.stringify(built.wat)};`,
+    `export const GEMM_FMA_WAT = ${JSON.stringify(fma.wat)};`,
     '',
   ].join('\n');
 }

@@ -131,7 +131,7 @@ export async function createWasmGemm(options: WasmGemmOptions = {}): Promise<Was
 export function createWasmGemmWith(binaryen: Binaryen, options: WasmGemmOptions = {}): WasmGemm {
   if (!wasmSimdAvailable()) throw new Error('wasm gemm: this engine has no WebAssembly SIMD');
   const tile = checkTile(options.tile ?? { mr: 4, nv: 2 });
-  return instantiateGemm(buildGemmModule(binaryen, tile, options.optimize ?? true), { ...options, tile });
+  return instantiateGemm(buildGemmModule(binaryen, tile, { optimize: options.optimize ?? true }), { ...options, tile });
 }
 
 function checkTile(tile: GemmTile): GemmTile {

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as theano from '../../../src/index.js';
 import { T } from '../../../src/index.js';
-import { defaultWasmGemm } from '../../../src/codegen/wasm/default-gemm.js';
+import { defaultWasmGemm, wasmFusedMultiplyAdd } from '../../../src/codegen/wasm/default-gemm.js';
 import { wasmSimdAvailable } from '../../../src/codegen/wasm/gemm.js';
 import { parseFlags } from '../../../src/util/config.js';
 
-const initial = theano.config.threads;
+const initial = { threads: theano.config.threads, wasm: theano.config.wasm };
 afterEach(() => {
-  theano.config.threads = initial;
+  theano.config.threads = initial.threads;
+  theano.config.wasm = initial.wasm;
 });
 
 function rand(n: number, seed: number): Float32Array {
@@ -56,6 +57,34 @@ describe.skipIf(!wasmSimdAvailable())('wasm kernels on several threads', () => {
     expect(Array.from(two[1]!.data)).toEqual(Array.from(one[1]!.data));
     const scale = Math.max(...Array.from(one[2]!.data, Math.abs));
     two[2]!.data.forEach((v, i) => expect(Math.abs(v - one[2]!.data[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+  });
+
+  it("wasm=simd runs separate multiplies and adds; 'auto' fuses them where the engine has relaxed SIMD; both agree", () => {
+    const [m, n, k] = [64, 48, 300];
+    const [A, B] = [rand(m * k, 7), rand(k * n, 8)];
+    const product = () => {
+      const C = new Float32Array(m * n);
+      defaultWasmGemm()!.gemm(m, n, k, A, B, C);
+      return C;
+    };
+    theano.config.wasm = 'simd';
+    expect(wasmFusedMultiplyAdd()).toBe(false);
+    expect(defaultWasmGemm()!.wat()).not.toMatch(/relaxed_madd/);
+    const plain = product();
+    theano.config.wasm = 'auto';
+    if (wasmFusedMultiplyAdd()) expect(defaultWasmGemm()!.wat()).toMatch(/f32x4\.relaxed_madd/);
+    const fused = product();
+    for (let i = 0; i < m * n; i++) {
+      let ref = 0;
+      let mag = 0;
+      for (let p = 0; p < k; p++) {
+        const term = A[Math.floor(i / n) * k + p]! * B[p * n + (i % n)]!;
+        ref += term;
+        mag += Math.abs(term);
+      }
+      expect(Math.abs(plain[i]! - ref)).toBeLessThanOrEqual(1e-6 * k * mag);
+      expect(Math.abs(fused[i]! - ref)).toBeLessThanOrEqual(1e-6 * k * mag);
+    }
   });
 
   it('threads is a setting: TSANO_FLAGS=threads=N, 0 for the machine, bad values named', () => {
