@@ -175,6 +175,11 @@ export interface PoolGeometry {
   readonly cols: AxisWindows;
   /** Product of the leading axes: the number of images. */
   planes: number;
+  /**
+   * Every window is a whole 2×2 block at an even row and column (ws = stride = (2, 2), no padding, no partial
+   * window): each element lies in at most one window, which the fast kernels (pool2d-fast.ts) rely on.
+   */
+  readonly pairs: boolean;
 }
 
 /**
@@ -206,12 +211,14 @@ export class GeometryCache {
     }
     const incPad = this.p.mode === 'averageIncPad';
     const p = this.p;
+    const pairs = [p.ws, p.stride].every(([a, b]) => a === 2 && b === 2) && p.pad[0] === 0 && p.pad[1] === 0 && r[0] === h >> 1 && r[1] === w >> 1;
     const made: PoolGeometry = {
       h,
       w,
       rows: axisWindows(h, r[0], p.ws[0], p.stride[0], p.pad[0], incPad),
       cols: axisWindows(w, r[1], p.ws[1], p.stride[1], p.pad[1], incPad),
       planes,
+      pairs,
     };
     this.last = made;
     return made;

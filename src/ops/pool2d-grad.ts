@@ -8,6 +8,7 @@ import { ShapeError, TypeMismatchError } from '../util/errors.js';
 import { sameShape } from '../util/shape.js';
 import { checkPooledInput, GeometryCache, type PoolGeometry, type PoolMode, type PoolParams } from './pool-geometry.js';
 import { pool2d } from './pool2d.js';
+import { pairsMaxGrad } from './pool2d-fast.js';
 import { zerosLike } from './grad-helpers.js';
 import { div } from './elemwise/div.js';
 import { eq } from './elemwise/compare.js';
@@ -68,6 +69,7 @@ export class Pool2dGrad implements Op {
     const x = inputs[0]!;
     const g = this.#geometry.get(x, node);
     const GX = out!.data;
+    if (this.mode === 'max' && g.pairs) return pairsMaxGrad(x.data, inputs[1]!.data, inputs[2]!.data, GX, g);
     GX.fill(0);
     switch (this.mode) {
       case 'max':
@@ -182,7 +184,7 @@ function l2SecondDerivatives(p: PoolParams, x: Variable, z: Variable, gz: Variab
   return [mul(ggx, pool2dGrad(sumP, x, null, q)), dz, dgz];
 }
 
-/* The loops (see Pool2d for the layout); gx is zeroed by perform before they add into it. */
+/* The general loops (see Pool2d for the layout); gx is zeroed by perform before they add into it. */
 
 /** [0, value]: indexed by a comparison's result, it adds a value only where the comparison holds. */
 const pick = new Float64Array(2);

@@ -6,6 +6,7 @@ import { TensorType } from '../ir/type.js';
 import type { Apply, Variable } from '../ir/variable.js';
 import { TypeMismatchError } from '../util/errors.js';
 import { checkPoolParams, GeometryCache, inferPooledShape, type PoolGeometry, type PoolMode, type PoolParams } from './pool-geometry.js';
+import { int32View, pairsMax } from './pool2d-fast.js';
 import { pool2dGrad } from './pool2d-grad.js';
 
 /**
@@ -62,6 +63,7 @@ export class Pool2d implements Op {
     const O = out!.data;
     switch (this.mode) {
       case 'max':
+        if (g.pairs) return pairsMax(X, O, g);
         if (X instanceof Float32Array && O instanceof Float32Array) return poolMaxF32(int32View(X), int32View(O), g);
         return poolMax(X, O, g);
       case 'sum':
@@ -89,8 +91,9 @@ export class Pool2d implements Op {
 }
 
 /*
- * The loops. Windows come from the geometry tables (real-input ranges per output row and column), so padding
- * and partial windows need no tests inside them; `planes` images of h × w lie one after another.
+ * The general loops (whole 2×2 windows have their own, in pool2d-fast.ts). Windows come from the geometry tables
+ * (real-input ranges per output row and column), so padding and partial windows need no tests inside them;
+ * `planes` images of h × w lie one after another.
  */
 
 function poolMax(X: TypedArray, O: TypedArray, g: PoolGeometry): void {
@@ -166,17 +169,6 @@ function poolMaxF32(XI: Int32Array, OI: Int32Array, g: PoolGeometry): void {
       }
     }
   }
-}
-
-/** Int32 views of float32 arrays, kept per array: the runtime reuses its buffers, so this allocates once. */
-const views = new WeakMap<Float32Array, Int32Array>();
-function int32View(a: Float32Array): Int32Array {
-  let v = views.get(a);
-  if (!v) {
-    v = new Int32Array(a.buffer, a.byteOffset, a.length);
-    views.set(a, v);
-  }
-  return v;
 }
 
 function poolSum(X: TypedArray, O: TypedArray, g: PoolGeometry, average: boolean): void {
