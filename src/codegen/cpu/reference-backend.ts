@@ -1,15 +1,16 @@
 import type { Backend, Executable, KernelInfo, KernelProfile, PrepareOptions } from '../backend.js';
 import type { FunctionGraph } from '../../ir/fgraph.js';
 import { NDArray } from '../../ir/ndarray.js';
-import type { Apply, Variable } from '../../ir/variable.js';
-import { allocArray } from '../../ir/dtype.js';
+import { SharedVariable, type Apply, type Variable } from '../../ir/variable.js';
+import { allocArray, type DType, type TypedArray } from '../../ir/dtype.js';
+import type { WasmHeap } from '../wasm/heap.js';
 import { sameShape, sizeOf } from '../../util/shape.js';
 import { debugLog, DebugLevel } from '../../util/debug.js';
 import { config } from '../../util/config.js';
 import { CompileError } from '../../util/errors.js';
 import { bytesPer, checkFinite, checkLeafFinite, kernelFailure, mib } from './guards.js';
 import { buildDriver, type Driver } from './driver.js';
-import { wasmKernelSource, wasmPerformFor, type Perform } from './wasm-kernels.js';
+import { wasmHeap, wasmKernelSource, wasmPerformFor, type Perform } from './wasm-kernels.js';
 import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { Elemwise } from '../../ops/elemwise/elemwise.js';
 import { Gemm } from '../../ops/gemm.js';
@@ -53,9 +54,12 @@ class ReferenceExecutable implements Executable {
   private readonly keepIntermediates: boolean;
   private lastValues: (NDArray | undefined)[] | undefined;
   private readonly memoryLimitBytes: number;
+  /** Float32 buffers go to the wasm kernels' heap when they run (read and written there in place). */
+  private readonly heap: WasmHeap | undefined;
 
   constructor(fg: FunctionGraph, profile: boolean, opts: PrepareOptions) {
     const { updateTargets } = opts;
+    this.heap = opts.wasm ? wasmHeap() : undefined;
     this.nanGuard = opts.nanGuard ?? false;
     this.keepIntermediates = opts.keepIntermediates ?? false;
     this.memoryLimitBytes = (opts.memoryLimitMiB ?? config.memoryLimit) * 2 ** 20;
@@ -131,8 +135,34 @@ class ReferenceExecutable implements Executable {
     });
   }
 
+  private alloc(dtype: DType, n: number): TypedArray {
+    return dtype === 'float32' && this.heap && n > 0 ? this.heap.alloc(n) : allocArray(dtype, n);
+  }
+
+  /** Per leaf, the heap buffer an input's values were last copied into. */
+  private readonly inputCopies: (NDArray | undefined)[] = [];
+
+  /**
+   * Float32 leaves into the heap, so that kernels read them in place: a shared variable's storage moves there (once;
+   * again after a setValue), an input is copied into a buffer kept for it (one copy instead of one per kernel).
+   */
+  private moveIntoHeap(heap: WasmHeap, leafValues: NDArray[]): void {
+    for (let i = 0; i < leafValues.length; i++) {
+      const v = leafValues[i]!;
+      if (v.dtype !== 'float32' || v.size === 0 || heap.addressOf(v.data) !== undefined) continue;
+      const leaf = this.leaves[i]!;
+      let copy = leaf instanceof SharedVariable ? undefined : this.inputCopies[i];
+      if (!copy || !sameShape(copy.shape, v.shape)) copy = new NDArray('float32', v.shape.slice(), heap.alloc(v.size));
+      copy.data.set(v.data);
+      if (leaf instanceof SharedVariable) leaf.setStorage(copy);
+      else this.inputCopies[i] = copy;
+      leafValues[i] = copy;
+    }
+  }
+
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
     const leafValues = this.leaves.map(leafValue);
+    if (this.heap) this.moveIntoHeap(this.heap, leafValues);
     // Most calls repeat the last call's shapes: compare numbers before building the signature's key.
     const last = this.lastSignature;
     const repeat = last !== undefined && leafValues.every((a, i) => sameShape(a.shape, last.shapes[i]!));
@@ -164,7 +194,7 @@ class ReferenceExecutable implements Executable {
         const reused = plan?.take(step, k, dtype, shape, inputs);
         if (reused) return reused;
         this.account(key, step.node, j, dtype, shape);
-        return new NDArray(dtype, shape, allocArray(dtype, sizeOf(shape)));
+        return new NDArray(dtype, shape, this.alloc(dtype, sizeOf(shape)));
       });
       try {
         step.perform(inputs, outputs, step.node);
@@ -191,7 +221,7 @@ class ReferenceExecutable implements Executable {
       const node = this.steps[k]!.node;
       const dtype = node.outputs[j]!.dtype;
       this.account(this.signatureOf(current), node, j, dtype, shape);
-      return new NDArray(dtype, shape.slice(), allocArray(dtype, sizeOf(shape)));
+      return new NDArray(dtype, shape.slice(), this.alloc(dtype, sizeOf(shape)));
     };
     const fail = (e: unknown, k: number, inputs: readonly NDArray[]) => kernelFailure(e, this.steps[k]!.node, inputs);
     const built = buildDriver(this.steps, this.outputSlots, fresh, fail);
@@ -249,12 +279,12 @@ class ReferenceExecutable implements Executable {
 
   kernels(): KernelInfo[] {
     const leafOf = (slot: number) => this.leaves[this.leafSlots.indexOf(slot)]!;
-    return this.steps.map(({ node, overwrites, wasm }) => ({
+    return this.steps.map(({ node, overwrites, wasm, perform }) => ({
       name: node.op.toString(),
       backend: wasm ? 'cpu-wasm' : 'cpu',
       ops: node.op.userOps?.(node) ?? [node.op.toString()],
       // Generated kernels show the source that runs; other ops run their reference implementation.
-      source: wasm ? wasmKernelSource() : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
+      source: wasm ? ((perform as { source?: string }).source ?? wasmKernelSource()) : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
       ...(overwrites === undefined ? {} : { overwrites: leafOf(overwrites).name ?? '<unnamed shared>' }),
     }));
   }

@@ -14,7 +14,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   /** Float offsets of consecutive regions of the given sizes (64-byte aligned) and the memory holding them. */
   const layout = (...sizes: number[]) => {
     const offs: number[] = [];
-    let at = wasm.firstFreeFloat;
+    let at = wasm.workspaceStart();
     for (const n of sizes) {
       offs.push(at);
       at = Math.ceil((at + n) / 16) * 16;

@@ -5,11 +5,13 @@ import { Gemv } from '../../ops/gemv.js';
 import { config } from '../../util/config.js';
 import { defaultWasmGemm } from '../wasm/default-gemm.js';
 import type { WasmGemm } from '../wasm/gemm.js';
+import type { WasmHeap } from '../wasm/heap.js';
 import type { PerformContext } from '../../ir/op.js';
 import { Conv2d } from '../../ops/conv2d.js';
 import { Conv2dGradInputs } from '../../ops/conv2d-grad-input.js';
 import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
 import { wasmConvKernels } from './wasm-conv.js';
+import { wasmElementwisePerform } from './wasm-elementwise.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
 
@@ -32,6 +34,8 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
   if (config.wasm === 'off' || node.outputs[0]!.dtype !== 'float32') return undefined;
   const wasm = defaultWasmGemm();
   if (!wasm) return undefined;
+  const elementwise = wasmElementwisePerform(node, wasm);
+  if (elementwise) return elementwise;
   if (CONVOLUTIONS.some((C) => op instanceof C)) {
     const ctx = convContext(wasm);
     return (inputs, outputs, n) => op.perform(inputs, outputs, n, ctx);
@@ -81,6 +85,11 @@ function convContext(wasm: WasmGemm): PerformContext {
   };
   convContexts.set(wasm, ctx);
   return ctx;
+}
+
+/** The heap of the wasm kernels that run now, when they have one (Node, shared memory) and wasm is on. */
+export function wasmHeap(): WasmHeap | undefined {
+  return config.wasm === 'off' ? undefined : (defaultWasmGemm()?.heap ?? undefined);
 }
 
 /** What f.kernels() shows for a wasm kernel: the WAT of the module that runs it. */

@@ -1,6 +1,7 @@
 import { buildGemmModule, type Binaryen, type GemmTile } from './gemm-builder.js';
 import { compileEagerly, wasmApi, wasmSimdAvailable, type WasmMemory } from './detect.js';
 import { WorkerTeam, type KernelCalls } from './threads.js';
+import { WasmHeap } from './heap.js';
 
 export { wasmSimdAvailable } from './detect.js';
 export type { Binaryen, GemmTile } from './gemm-builder.js';
@@ -36,8 +37,12 @@ export interface WasmGemm {
   listsRunByWorkers(): number;
   /** The module's memory as floats, grown to at least `floats` (a growth makes earlier views stale). */
   reserve(floats: number): Float32Array;
-  /** Floats below this index are the kernels' own scratch: callers' regions start here. */
-  readonly firstFreeFloat: number;
+  /** How many gemm() calls found all operands in the heap, and how many copied them in and out. */
+  readonly stats: { inPlace: number; copied: number };
+  /** Float32 arrays in the module's memory that kernels use in place (over a shared memory only). */
+  readonly heap: WasmHeap | undefined;
+  /** The first float of one call's work space (past the edge tiles' scratch and the heap): callers' regions start here. */
+  workspaceStart(): number;
   /** The module's WAT text (micro-kernels `strip`, `stripEdge`, packers `packB`, `packBT4`, `packBTScalar`, conv kernels). */
   wat(): string;
   readonly tile: Readonly<GemmTile>;
@@ -57,6 +62,8 @@ export interface InMemoryCall {
   transB?: boolean;
   /** Where to pack B into panels (nP·k floats); without it B is read in place (not for transB). */
   pack?: number;
+  /** B is already packed at `pack` (by an earlier call on the same B). */
+  packed?: boolean;
   c: number;
   ldc: number;
   alpha?: number;
@@ -196,6 +203,7 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
       if (transB) throw new RangeError('wasm gemm: transB needs a packing area');
       return { bBase: b, bKs: 4 * n, panelStride: 4 * nr };
     }
+    if (at.packed) return { bBase: pack, bKs: 4 * nr, panelStride: 4 * nr * k };
     if (transB) packTransposedB(calls, b, pack, n, k);
     else calls.packB(b, pack, n, k, Math.ceil(n / nr));
     return { bBase: pack, bKs: 4 * nr, panelStride: 4 * nr * k };
@@ -289,9 +297,30 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     const mP = Math.ceil(m / mr) * mr;
     const nP = Math.ceil(n / nr) * nr;
     const pack = transB || (call.packB ?? 'auto') === true || (call.packB !== false && m >= packFromM);
+    const [aRs, aKs] = transA ? [4, 4 * m] : [4 * k, 4];
+    const [aAt, bAt, cAt] = [heap?.addressOf(A), heap?.addressOf(B), heap?.addressOf(C)];
+    const apart = (x: number, xLen: number, y: number, yLen: number) => x + 4 * xLen <= y || y + 4 * yLen <= x;
+    if (aAt !== undefined && bAt !== undefined && cAt !== undefined && apart(cAt, m * n, aAt, m * k) && apart(cAt, m * n, bAt, k * n)) {
+      // All three in the heap: no copies. C's last partial tile of rows goes through the work space.
+      stats.inPlace++;
+      const pOff = workspaceStart();
+      const tOff = align(pOff + (pack ? nP * k : 0));
+      // Room also for the reads of A's padding rows past the last block.
+      ensure(4 * (tOff + mr * (n + k + m)));
+      const at = { m: m - (m % mr), n, k, a: aAt, aRs, aKs, b: bAt, transB, pack: pack ? 4 * pOff : undefined, c: cAt, ldc: 4 * n, alpha, beta };
+      if (at.m > 0) run(at);
+      if (at.m === m) return;
+      const rows = m % mr;
+      const tail = f32.subarray(tOff, tOff + rows * n);
+      if (beta !== 0) tail.set(C.subarray(at.m * n, m * n));
+      run({ ...at, m: rows, a: aAt + at.m * aRs, c: 4 * tOff, packed: at.m > 0 && pack });
+      C.set(tail, at.m * n);
+      return;
+    }
+    stats.copied++;
     // Layout (floats): the threads' edge tiles, A with room for the padding rows' reads, B with one panel's width
     // of slack, packed B, C with room for the padding rows' writes.
-    const aOff = firstFreeFloat;
+    const aOff = workspaceStart();
     const bOff = align(aOff + Math.max(mP * k, k * m + mr));
     const pOff = align(bOff + k * n + nr);
     const cOff = align(pOff + (pack ? nP * k : 0));
@@ -299,7 +328,6 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     f32.set(m * k === A.length ? A : A.subarray(0, m * k), aOff);
     f32.set(k * n === B.length ? B : B.subarray(0, k * n), bOff);
     if (beta !== 0) f32.set(m * n === C.length ? C : C.subarray(0, m * n), cOff);
-    const [aRs, aKs] = transA ? [4, 4 * m] : [4 * k, 4];
     run({ m, n, k, a: 4 * aOff, aRs, aKs, b: 4 * bOff, transB, pack: pack ? 4 * pOff : undefined, c: 4 * cOff, ldc: 4 * n, alpha, beta });
     C.set(f32.subarray(cOff, cOff + m * n));
   }
@@ -310,15 +338,23 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     return f32;
   }
 
+  const stats = { inPlace: 0, copied: 0 };
   const firstFreeFloat = align(MAX_THREADS * mr * nr);
+  const heap = team ? new WasmHeap(memory, firstFreeFloat, ensure) : undefined;
+  /** Where one call's work space starts: past the heap's blocks. */
+  function workspaceStart(): number {
+    return heap ? heap.end : firstFreeFloat;
+  }
   return {
+    stats,
+    heap,
+    workspaceStart,
     gemm,
     run,
     parallel,
     threads: () => (team ? Math.min(MAX_THREADS, threads()) : 1),
     listsRunByWorkers: () => team?.listsRunByWorkers() ?? 0,
     reserve,
-    firstFreeFloat,
     wat: () => built.wat,
     tile: { mr, nv },
     memory,

@@ -95,3 +95,36 @@ describe.skipIf(!wasmSimdAvailable())('wasm kernels on several threads', () => {
     }).toThrow(/threads must be an integer/);
   });
 });
+
+describe.skipIf(!wasmSimdAvailable() || !defaultWasmGemm()?.heap)('float32 buffers in the wasm heap', () => {
+  it('products of shared variables and intermediates run in place (no copies) and agree with the JS kernels, any m', () => {
+    for (const [m, k, n] of [
+      [7, 13, 5],
+      [10, 784, 100],
+      [1, 3, 9],
+      [12, 8, 8],
+    ] as const) {
+      const run = (wasm: 'auto' | 'off') => {
+        theano.config.wasm = wasm;
+        const a = theano.shared(theano.ndarray(rand(m * k, m), [m, k]), { name: 'a' });
+        const b = theano.shared(theano.ndarray(rand(k * n, n), [k, n]), { name: 'b' });
+        const bias = theano.shared(theano.ndarray(rand(n, 1), [n]), { name: 'bias' });
+        const h = T.dot(a, b).add(bias); // Z: a broadcast row
+        const z = T.dot(a.T, h); // both operands in the heap: a (moved there) and h (a heap buffer)
+        const upd = b.sub(T.dot(a.T, h).mul(0.01)); // accumulates into b's own storage
+        const f = theano.function([], [h, z], { updates: [[b, upd]] });
+        const before = defaultWasmGemm()!.stats.inPlace;
+        const outs = [...f(), ...f()].map((o) => Array.from(o.data));
+        return { outs, b: Array.from(b.getValue().data), inPlace: defaultWasmGemm()!.stats.inPlace - before };
+      };
+      const js = run('off');
+      const fast = run('auto');
+      expect(fast.inPlace).toBeGreaterThanOrEqual(4);
+      [...fast.outs, fast.b].forEach((got, i) => {
+        const want = [...js.outs, js.b][i]!;
+        const scale = Math.max(1, ...want.map(Math.abs));
+        got.forEach((v, j) => expect(Math.abs(v - want[j]!)).toBeLessThanOrEqual(2e-6 * (k + n) * scale));
+      });
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import type { NDArray } from '../../ir/ndarray.js';
+import type { Apply } from '../../ir/variable.js';
+import { Elemwise } from '../../ops/elemwise/elemwise.js';
+import { FusedElementwise } from '../../ops/elemwise/fused.js';
+import { compileEagerly, wasmApi } from '../wasm/detect.js';
+import { elementwiseModule, type ProgramStep } from '../wasm/elementwise.js';
+import type { WasmGemm } from '../wasm/gemm.js';
+
+type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void) & { source?: string };
+
+/** How many elementwise calls ran as wasm kernels, and how many fell back to JS (operands outside the heap, broadcasts). */
+export const elementwiseStats = { wasm: 0, js: 0 };
+type Kernel = (out: number, ...args: number[]) => void;
+
+/** The node's elementwise program, when it is one over float32 values. */
+function programOf(node: Apply): { steps: ProgramStep[]; nInputs: number } | undefined {
+  const op = node.op;
+  if (node.outputs[0]!.dtype !== 'float32' || node.inputs.some((v) => v.dtype !== 'float32')) return undefined;
+  if (op instanceof FusedElementwise) return { steps: op.steps.map((s) => ({ op: s.op.name, args: s.args, dtype: s.dtype })), nInputs: op.nInputs };
+  if (op instanceof Elemwise) return { steps: [{ op: op.name, args: node.inputs.map((_, i) => i), dtype: 'float32' }], nInputs: node.inputs.length };
+  return undefined;
+}
+
+/**
+ * A float32 elementwise node (fused or single) as a wasm SIMD kernel over arrays in the heap: used when every
+ * operand is in the heap and each input is either the output's shape or one value; otherwise the op's JS kernel
+ * runs. Results equal the JS kernel's bit for bit (see elementwiseModule). One module per pattern of one-value
+ * inputs, compiled on first use.
+ */
+export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | undefined {
+  const heap = wasm.heap;
+  const program = programOf(node);
+  if (!heap || !program || !wasmApi) return undefined;
+  // Only programs the renderer takes (checked once, with no one-value inputs).
+  const probe = elementwiseModule(program.steps, program.nInputs, 0, true);
+  if (!probe) return undefined;
+  const kernels = new Map<number, Kernel>();
+  const kernelFor = (scalars: number): Kernel => {
+    let k = kernels.get(scalars);
+    if (!k) {
+      const { bytes } = elementwiseModule(program.steps, program.nInputs, scalars, true)!;
+      const instance = new wasmApi!.Instance(compileEagerly(bytes), { env: { memory: wasm.memory } });
+      k = (instance.exports as { k: Kernel }).k;
+      kernels.set(scalars, k);
+    }
+    return k;
+  };
+  const addresses: number[] = new Array<number>(program.nInputs);
+  const perform: Perform = (inputs, outputs, n) => {
+    const out = outputs[0]!;
+    const size = out.size;
+    const outAt = heap.addressOf(out.data);
+    let scalars = 0;
+    let ok = outAt !== undefined && size > 0;
+    for (let j = 0; ok && j < inputs.length; j++) {
+      const a = inputs[j]!;
+      const at = heap.addressOf(a.data);
+      if (at === undefined) ok = false;
+      else if (a.size === 1 && size !== 1) scalars |= 1 << j;
+      else if (a.size !== size || a.ndim !== out.ndim || !a.shape.every((d, ax) => d === out.shape[ax])) ok = false;
+      addresses[j] = at ?? 0;
+    }
+    if (!ok) {
+      elementwiseStats.js++;
+      return n.op.perform(inputs, outputs, n);
+    }
+    elementwiseStats.wasm++;
+    const k = kernelFor(scalars);
+    const groups = size >> 2;
+    if (groups > 0) k(outAt!, ...addresses, groups);
+    const rest = size & 3;
+    if (rest === 0) return;
+    // The last 1–3 elements through a 4-float staging area each, so that nothing past the arrays is written.
+    const base = wasm.workspaceStart();
+    const mem = wasm.reserve(base + 4 * (inputs.length + 1));
+    inputs.forEach((a, j) => {
+      if (scalars & (1 << j)) return;
+      mem.set(a.data.subarray(size - rest, size), base + 4 * (j + 1));
+      addresses[j] = 4 * (base + 4 * (j + 1));
+    });
+    k(4 * base, ...addresses, 1);
+    out.data.set(mem.subarray(base, base + rest), size - rest);
+  };
+  perform.source = `;; wasm SIMD, 4 floats per step (where operands are not all in the wasm heap, or broadcast, the JS kernel runs)\n${probe.text}`;
+  return perform;
+}
