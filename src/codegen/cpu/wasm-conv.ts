@@ -27,6 +27,11 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   const perThread = (n: number, ...sizes: number[]) => Array.from({ length: n }, () => sizes).flat();
   const padded = (g: ConvGeometry) => ({ Hp: g.inR + 2 * g.padR, Wp: g.inW + 2 * g.padW });
 
+  /** The byte address of an array the kernels can use in place (in the heap), if it is one. */
+  const inHeap = (a: TypedArray) => (a instanceof Float32Array ? wasm.heap?.addressOf(a) : undefined);
+  /** Images used in place where they need no padding and are in the heap. */
+  const imagesInPlace = (x: TypedArray, g: ConvGeometry) => (g.padR === 0 && g.padW === 0 ? inHeap(x) : undefined);
+
   /** The batch of images into `mem` at `off`, each channel zero-padded to Hp × Wp. */
   function stageImages(src: TypedArray, g: ConvGeometry, mem: Float32Array, off: number): void {
     const { Hp, Wp } = padded(g);
@@ -59,11 +64,14 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const tiles = Math.ceil(O / 4);
     const outWp = Math.ceil(outW / 8) * 8;
     const plane = outR * outWp;
+    const xDirect = imagesInPlace(x, g);
+    const yDirect = outWp === outW && tiles * 4 === O ? inHeap(y) : undefined;
     const {
       offs: [xOff, wOff, yOff],
       mem,
-    } = layout(batch * C * Hp * Wp + 16 + fW, tiles * K * 4, batch * tiles * 4 * plane);
-    stageImages(x, g, mem, xOff!);
+    } = layout(xDirect === undefined ? batch * C * Hp * Wp + 16 + fW : 0, tiles * K * 4, yDirect === undefined ? batch * tiles * 4 * plane : 0);
+    if (xDirect === undefined) stageImages(x, g, mem, xOff!);
+    const [xBase, yBase] = [xDirect ?? 4 * xOff!, yDirect ?? 4 * yOff!];
     // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O).
     const at = tap(w, g, flip);
     mem.fill(0, wOff!, wOff! + tiles * K * 4);
@@ -79,12 +87,13 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
       (t, k, n) => {
         for (let q = Math.floor((t * rows) / n); q < Math.floor(((t + 1) * rows) / n); q++) {
           const [b, i] = [Math.floor(q / outR), q % outR];
-          const [xAt, yAt] = [4 * xOff! + b * imageIn + 4 * i * Wp, 4 * yOff! + b * imageOut + 4 * i * outWp];
+          const [xAt, yAt] = [xBase + b * imageIn + 4 * i * Wp, yBase + b * imageOut + 4 * i * outWp];
           k.convRows(4 * wOff!, xAt, 4 * Hp * Wp, 4 * Wp, C, fR, fW, yAt, 4 * plane, tiles, outWp / 8);
         }
       },
       threadsFor(batch * tiles * plane * K, rows),
     );
+    if (yDirect !== undefined) return true;
     const out = wasm.reserve(0);
     if (outWp === outW && tiles * 4 === O) {
       y.set(out.subarray(yOff!, yOff! + batch * O * plane));
@@ -111,23 +120,28 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const P = outR * outW;
     const nP = Math.ceil(P / 8) * 8;
     const n = threadsFor(batch * K * P * O, batch);
+    const gzDirect = inHeap(gz);
+    const gxDirect = imagesInPlace(gx, g);
     const {
       offs: [wOff, gzOff, imgOff, ...own],
       mem,
-    } = layout(O * K + 4, batch * O * P, batch * C * Hp * Wp, ...perThread(n, nP * O, Kp * P));
+    } = layout(O * K + 4, gzDirect === undefined ? batch * O * P : 0, gxDirect === undefined ? batch * C * Hp * Wp : 0, ...perThread(n, nP * O, Kp * P));
     // Filters as an O × K matrix; op(A) = its transpose (K × O) read in place.
     const at = tap(w, g, flip);
     for (let o = 0, d = wOff!; o < O; o++) for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++) mem[d++] = at(o, c, u, v);
-    mem.set(gz.subarray(0, batch * O * P), gzOff);
-    mem.fill(0, imgOff!, imgOff! + batch * C * Hp * Wp);
+    if (gzDirect === undefined) mem.set(gz.subarray(0, batch * O * P), gzOff);
+    if (gxDirect === undefined) mem.fill(0, imgOff!, imgOff! + batch * C * Hp * Wp);
+    else gx.fill(0);
+    const [gzBase, imgBase] = [gzDirect ?? 4 * gzOff!, gxDirect ?? 4 * imgOff!];
     // Images split over the threads, each with its own packing and column areas.
     wasm.parallel((t, k, count) => {
       const [packOff, colOff] = [own[2 * t]!, own[2 * t + 1]!];
       for (let b = Math.floor((t * batch) / count); b < Math.floor(((t + 1) * batch) / count); b++) {
-        k.run({ m: K, n: P, k: O, a: 4 * wOff!, aRs: 4, aKs: 4 * K, b: 4 * (gzOff! + b * O * P), pack: 4 * packOff, c: 4 * colOff, ldc: 4 * P });
-        k.col2imTaps(4 * colOff, 4 * P, C, fR, fW, outR, outW, 4 * (imgOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp);
+        k.run({ m: K, n: P, k: O, a: 4 * wOff!, aRs: 4, aKs: 4 * K, b: gzBase + 4 * b * O * P, pack: 4 * packOff, c: 4 * colOff, ldc: 4 * P });
+        k.col2imTaps(4 * colOff, 4 * P, C, fR, fW, outR, outW, imgBase + 4 * b * C * Hp * Wp, 4 * Hp * Wp, 4 * Wp);
       }
     }, n);
+    if (gxDirect !== undefined) return true;
     const img = wasm.reserve(0);
     if (g.padR === 0 && g.padW === 0) {
       gx.set(img.subarray(imgOff!, imgOff! + batch * C * Hp * Wp));
@@ -152,12 +166,14 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const P = outR * outW;
     const nP = Math.ceil(O / 8) * 8;
     const want = threadsFor(batch * K * P * O, batch);
+    const [xDirect, gzDirect] = [imagesInPlace(x, g), inHeap(gz)];
     const {
       offs: [xOff, gzOff, ...own],
       mem,
-    } = layout(batch * C * Hp * Wp + 4, batch * O * P, ...perThread(want, Kp * P + 4, nP * P, Kp * O));
-    stageImages(x, g, mem, xOff!);
-    mem.set(gz.subarray(0, batch * O * P), gzOff);
+    } = layout(xDirect === undefined ? batch * C * Hp * Wp + 4 : 0, gzDirect === undefined ? batch * O * P : 0, ...perThread(want, Kp * P + 4, nP * P, Kp * O));
+    if (xDirect === undefined) stageImages(x, g, mem, xOff!);
+    if (gzDirect === undefined) mem.set(gz.subarray(0, batch * O * P), gzOff);
+    const [xBase, gzBase] = [xDirect ?? 4 * xOff!, gzDirect ?? 4 * gzOff!];
     // Images split over the threads, each summing into its own K × O accumulator; thread 0 adds the others in.
     let used = 1;
     wasm.parallel((t, k, count) => {
@@ -165,8 +181,8 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
       const [colOff, packOff, accOff] = [own[3 * t]!, own[3 * t + 1]!, own[3 * t + 2]!];
       const [b0, b1] = [Math.floor((t * batch) / count), Math.floor(((t + 1) * batch) / count)];
       for (let b = b0; b < b1; b++) {
-        k.im2colTaps(4 * (xOff! + b * C * Hp * Wp), 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * colOff, 4 * P);
-        const [bAt, beta] = [4 * (gzOff! + b * O * P), b === b0 ? 0 : 1];
+        k.im2colTaps(xBase + 4 * b * C * Hp * Wp, 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * colOff, 4 * P);
+        const [bAt, beta] = [gzBase + 4 * b * O * P, b === b0 ? 0 : 1];
         k.run({ m: K, n: O, k: P, a: 4 * colOff, aRs: 4 * P, aKs: 4, b: bAt, transB: true, pack: 4 * packOff, c: 4 * accOff, ldc: 4 * O, beta });
       }
     }, want);
