@@ -50,10 +50,17 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     }
   }
 
-  /** The filters as (c, u, v) taps, flipped as the op flips: w(o, k). */
-  function tap(w: TypedArray, g: ConvGeometry, flip: boolean): (o: number, c: number, u: number, v: number) => number {
-    const { inC: C, fR, fW } = g;
-    return flip ? (o, c, u, v) => w[((o * C + c) * fR + fR - 1 - u) * fW + fW - 1 - v]! : (o, c, u, v) => w[((o * C + c) * fR + u) * fW + v]!;
+  /**
+   * Filter o's taps k = (c, u, v), flipped as the op flips, into dst[d0 + k·step]. Flipping both spatial axes
+   * reverses each (o, c) plane, so both cases are plain loops over the planes.
+   */
+  function filterTaps(w: TypedArray, o: number, g: ConvGeometry, flip: boolean, dst: Float32Array, d0: number, step: number): void {
+    const F = g.fR * g.fW;
+    for (let c = 0, d = d0; c < g.inC; c++) {
+      const plane = (o * g.inC + c) * F;
+      if (flip) for (let q = F - 1; q >= 0; q--, d += step) dst[d] = w[plane + q]!;
+      else for (let q = 0; q < F; q++, d += step) dst[d] = w[plane + q]!;
+    }
   }
 
   function forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean {
@@ -73,12 +80,8 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     if (xDirect === undefined) stageImages(x, g, mem, xOff!);
     const [xBase, yBase] = [xDirect ?? 4 * xOff!, yDirect ?? 4 * yOff!];
     // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O).
-    const at = tap(w, g, flip);
     mem.fill(0, wOff!, wOff! + tiles * K * 4);
-    for (let o = 0; o < O; o++) {
-      let d = wOff! + (o >> 2) * K * 4 + (o & 3);
-      for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++, d += 4) mem[d] = at(o, c, u, v);
-    }
+    for (let o = 0; o < O; o++) filterTaps(w, o, g, flip, mem, wOff! + (o >> 2) * K * 4 + (o & 3), 4);
     const imageIn = 4 * C * Hp * Wp;
     const imageOut = 4 * tiles * 4 * plane;
     // Output rows (image, row) split over the threads.
@@ -127,8 +130,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
       mem,
     } = layout(O * K + 4, gzDirect === undefined ? batch * O * P : 0, gxDirect === undefined ? batch * C * Hp * Wp : 0, ...perThread(n, nP * O, Kp * P));
     // Filters as an O × K matrix; op(A) = its transpose (K × O) read in place.
-    const at = tap(w, g, flip);
-    for (let o = 0, d = wOff!; o < O; o++) for (let c = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++) mem[d++] = at(o, c, u, v);
+    for (let o = 0; o < O; o++) filterTaps(w, o, g, flip, mem, wOff! + o * K, 1);
     if (gzDirect === undefined) mem.set(gz.subarray(0, batch * O * P), gzOff);
     if (gxDirect === undefined) mem.fill(0, imgOff!, imgOff! + batch * C * Hp * Wp);
     else gx.fill(0);
@@ -193,15 +195,14 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
       const other = own[3 * t + 2]!;
       for (let i = 0; i < K * O; i++) acc[accOff + i] += acc[other + i]!;
     }
+    // Filter o's taps are column o of acc; the same plane reversal undoes the flip.
+    const F = fR * fW;
     for (let o = 0; o < O; o++) {
       for (let c = 0; c < C; c++) {
-        for (let u = 0; u < fR; u++) {
-          const uf = flip ? fR - 1 - u : u;
-          for (let v = 0; v < fW; v++) {
-            const vf = flip ? fW - 1 - v : v;
-            gw[((o * C + c) * fR + u) * fW + v] = acc[accOff + ((c * fR + uf) * fW + vf) * O + o]!;
-          }
-        }
+        const plane = (o * C + c) * F;
+        const src = accOff + c * F * O + o;
+        if (flip) for (let q = 0; q < F; q++) gw[plane + F - 1 - q] = acc[src + q * O]!;
+        else for (let q = 0; q < F; q++) gw[plane + q] = acc[src + q * O]!;
       }
     }
     return true;
