@@ -12,6 +12,7 @@ import { Conv2dGradInputs } from '../../ops/conv2d-grad-input.js';
 import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
 import { wasmConvKernels } from './wasm-conv.js';
 import { wasmElementwisePerform } from './wasm-elementwise.js';
+import { wasmPoolPerform } from './wasm-pool.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
 
@@ -34,7 +35,7 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
   if (config.wasm === 'off' || node.outputs[0]!.dtype !== 'float32') return undefined;
   const wasm = defaultWasmGemm();
   if (!wasm) return undefined;
-  const elementwise = wasmElementwisePerform(node, wasm);
+  const elementwise = wasmElementwisePerform(node, wasm) ?? wasmPoolPerform(node, wasm);
   if (elementwise) return elementwise;
   if (CONVOLUTIONS.some((C) => op instanceof C)) {
     const ctx = convContext(wasm);

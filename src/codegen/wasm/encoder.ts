@@ -76,6 +76,7 @@ const SIMD_NAMES: Record<number, string> = {
   0x09: 'v128.load32_splat',
   0x0b: 'v128.store',
   0x0c: 'v128.const',
+  0x0d: 'i8x16.shuffle',
   0x41: 'f32x4.eq',
   0x42: 'f32x4.ne',
   0x43: 'f32x4.lt',
@@ -92,6 +93,7 @@ const SIMD_NAMES: Record<number, string> = {
   0xe5: 'f32x4.sub',
   0xe6: 'f32x4.mul',
   0xe7: 'f32x4.div',
+  0xe9: 'f32x4.max',
 };
 
 /** WAT-like text of a function body written with `op` (for f.kernels()): one instruction per line. */
@@ -141,6 +143,9 @@ export function disassemble(body: readonly number[]): string {
         const lanes = new Float32Array(new Uint8Array(body.slice(p, p + 16)).buffer);
         p += 16;
         emit(`${name} f32x4 ${Array.from(lanes).join(' ')}`);
+      } else if (sub === 0x0d) {
+        emit(`${name} ${body.slice(p, p + 16).join(' ')}`);
+        p += 16;
       } else if (sub === 0x00 || sub === 0x09 || sub === 0x0b) {
         const align = u();
         const offset = u();
