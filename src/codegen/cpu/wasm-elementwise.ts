@@ -46,24 +46,69 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
     return k;
   };
   const addresses: number[] = new Array<number>(program.nInputs);
+
+  /**
+   * Inputs broadcast over trailing axes (a bias (1, C, 1, 1) against (B, C, H, W)): the output in blocks over
+   * those axes, each input one value per block (or the block itself where it has the output's shape). Blocks of
+   * a multiple of 4 floats only; false when the shapes are not of that form.
+   */
+  function runBlocks(inputs: readonly NDArray[], out: NDArray, outAt: number, scalars: number, broadcast: number): boolean {
+    const rank = out.ndim;
+    let split = 0;
+    for (let j = 0; j < inputs.length; j++) {
+      if (!(broadcast & (1 << j))) continue;
+      const a = inputs[j]!;
+      if (a.ndim !== rank) return false;
+      let t = rank;
+      while (t > 0 && a.shape[t - 1] === 1) t--;
+      for (let ax = 0; ax < t; ax++) if (a.shape[ax] !== 1 && a.shape[ax] !== out.shape[ax]) return false;
+      split = Math.max(split, t);
+    }
+    const block = out.shape.slice(split).reduce((x, y) => x * y, 1);
+    if (block % 4 !== 0 || split === rank) return false;
+    const outer = out.size / block;
+    const k = kernelFor(scalars | broadcast);
+    const at = addresses.slice();
+    const strides = inputs.map((a) => a.shape.slice(0, split).map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
+    const idx = new Array<number>(split).fill(0);
+    const offsets = new Array<number>(inputs.length).fill(0);
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < inputs.length; j++) {
+        if (broadcast & (1 << j)) at[j] = addresses[j]! + 4 * offsets[j]!;
+        else if (!(scalars & (1 << j))) at[j] = addresses[j]! + 4 * o * block;
+      }
+      k(outAt + 4 * o * block, ...at, block >> 2);
+      for (let ax = split - 1; ax >= 0; ax--) {
+        idx[ax]!++;
+        for (let j = 0; j < inputs.length; j++) offsets[j]! += strides[j]![ax]!;
+        if (idx[ax]! < out.shape[ax]!) break;
+        for (let j = 0; j < inputs.length; j++) offsets[j]! -= strides[j]![ax]! * idx[ax]!;
+        idx[ax] = 0;
+      }
+    }
+    return true;
+  }
   const perform: Perform = (inputs, outputs, n) => {
     const out = outputs[0]!;
     const size = out.size;
     const outAt = heap.addressOf(out.data);
     let scalars = 0;
+    let broadcast = 0;
     let ok = outAt !== undefined && size > 0;
     for (let j = 0; ok && j < inputs.length; j++) {
       const a = inputs[j]!;
       const at = heap.addressOf(a.data);
       if (at === undefined) ok = false;
       else if (a.size === 1 && size !== 1) scalars |= 1 << j;
-      else if (a.size !== size || a.ndim !== out.ndim || !a.shape.every((d, ax) => d === out.shape[ax])) ok = false;
+      else if (a.size !== size || a.ndim !== out.ndim || !a.shape.every((d, ax) => d === out.shape[ax])) broadcast |= 1 << j;
       addresses[j] = at ?? 0;
     }
+    if (ok && broadcast) ok = runBlocks(inputs, out, outAt!, scalars, broadcast);
     if (!ok) {
       elementwiseStats.js++;
       return n.op.perform(inputs, outputs, n);
     }
+    if (broadcast) return void elementwiseStats.wasm++;
     elementwiseStats.wasm++;
     const k = kernelFor(scalars);
     const groups = size >> 2;
@@ -81,6 +126,6 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
     k(4 * base, ...addresses, 1);
     out.data.set(mem.subarray(base, base + rest), size - rest);
   };
-  perform.source = `;; wasm SIMD, 4 floats per step (where operands are not all in the wasm heap, or broadcast, the JS kernel runs)\n${probe.text}`;
+  perform.source = `;; wasm SIMD, 4 floats per step (where operands are not all in the wasm heap, the JS kernel runs; inputs broadcast over trailing axes go by blocks)\n${probe.text}`;
   return perform;
 }

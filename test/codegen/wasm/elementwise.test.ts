@@ -84,6 +84,38 @@ describe.skipIf(!wasmSimdAvailable() || !defaultWasmGemm()?.heap)('elementwise k
     fast.forEach((row, i) => row.forEach((v, j) => expect(Object.is(v, plain[i]![j])).toBe(true)));
   });
 
+  it('a bias broadcast over trailing axes (conv layers) runs by blocks in wasm and equals the JS kernel', () => {
+    const [x, b, s] = [T.ftensor4('x'), T.fvector('b'), T.fscalar('s')];
+    const out = T.maximum(0, x.add(b.dimshuffle('x', 0, 'x', 'x'))).mul(s);
+    const rng = new theano.RandomState(3);
+    for (const shape of [
+      [3, 5, 4, 6],
+      [2, 3, 2, 2],
+      [1, 4, 3, 3], // blocks of 9: not whole groups of 4, the JS kernel
+    ]) {
+      const xv = theano.ndarray(
+        new Float32Array(
+          rng.normal(
+            0,
+            1,
+            shape.reduce((p, q) => p * q, 1),
+          ),
+        ),
+        shape,
+      );
+      const bv = new Float32Array(rng.normal(0, 1, shape[1]!));
+      const run = (wasm: 'auto' | 'off') => {
+        theano.config.wasm = wasm;
+        return Array.from(theano.function([x, b, s], out)(xv, bv, 0.5).data);
+      };
+      const before = elementwiseStats.wasm;
+      const fast = run('auto');
+      expect(elementwiseStats.wasm > before).toBe((shape[2]! * shape[3]!) % 4 === 0);
+      const plain = run('off');
+      fast.forEach((v, i) => expect(Object.is(v, plain[i])).toBe(true));
+    }
+  });
+
   it('f.kernels() shows the generated wasm; a broadcast bias falls back to the JS kernel and stays right', () => {
     const [x, bias] = [T.fmatrix('x'), T.fvector('bias')];
     const f = theano.function([x, bias], T.nnet.relu(x.add(bias)));
