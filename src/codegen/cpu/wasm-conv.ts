@@ -1,6 +1,7 @@
 import type { TypedArray } from '../../ir/dtype.js';
 import type { ConvGeometry, ConvKernels } from '../../ir/op.js';
 import type { WasmGemm } from '../wasm/gemm.js';
+import { MIN_WORK_PER_THREAD } from '../wasm/threads.js';
 
 /**
  * The three convolutions in the wasm module's memory, for stride 1 (other strides: the ops' im2col code).
@@ -22,7 +23,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     return { offs, mem: wasm.reserve(at) };
   };
   /** Threads worth using for `work` multiply-adds split into `parts` (~0.5 M each at least). */
-  const threadsFor = (work: number, parts: number) => Math.max(1, Math.min(parts, Math.floor(work / 500_000)));
+  const threadsFor = (work: number, parts: number) => Math.max(1, Math.min(parts, Math.floor(work / MIN_WORK_PER_THREAD)));
   /** The sizes of each thread's own regions, for `n` threads (the count parallel() may use is at most n). */
   const perThread = (n: number, ...sizes: number[]) => Array.from({ length: n }, () => sizes).flat();
   const padded = (g: ConvGeometry) => ({ Hp: g.inR + 2 * g.padR, Wp: g.inW + 2 * g.padW });

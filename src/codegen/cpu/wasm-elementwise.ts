@@ -12,6 +12,20 @@ type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) =>
 export const elementwiseStats = { wasm: 0, js: 0 };
 type Kernel = (out: number, ...args: number[]) => void;
 
+/** k(out, ...inputs, groups) without spreading for the usual arities (blocks make many short calls). */
+function callKernel(k: Kernel, out: number, at: readonly number[], groups: number): void {
+  switch (at.length) {
+    case 1:
+      return k(out, at[0]!, groups);
+    case 2:
+      return k(out, at[0]!, at[1]!, groups);
+    case 3:
+      return k(out, at[0]!, at[1]!, at[2]!, groups);
+    default:
+      return k(out, ...at, groups);
+  }
+}
+
 /** The node's elementwise program, when it is one over float32 values. */
 function programOf(node: Apply): { steps: ProgramStep[]; nInputs: number } | undefined {
   const op = node.op;
@@ -46,6 +60,7 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
     return k;
   };
   const addresses: number[] = new Array<number>(program.nInputs);
+  const blockAddresses: number[] = new Array<number>(program.nInputs);
 
   /**
    * Inputs broadcast over trailing axes (a bias (1, C, 1, 1) against (B, C, H, W)): the output in blocks over
@@ -68,7 +83,8 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
     if (block % 4 !== 0 || split === rank) return false;
     const outer = out.size / block;
     const k = kernelFor(scalars | broadcast);
-    const at = addresses.slice();
+    const at = blockAddresses;
+    for (let j = 0; j < inputs.length; j++) at[j] = addresses[j]!;
     const strides = inputs.map((a) => a.shape.slice(0, split).map((d, ax) => (d === 1 ? 0 : a.strides[ax]!)));
     const idx = new Array<number>(split).fill(0);
     const offsets = new Array<number>(inputs.length).fill(0);
@@ -77,7 +93,7 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
         if (broadcast & (1 << j)) at[j] = addresses[j]! + 4 * offsets[j]!;
         else if (!(scalars & (1 << j))) at[j] = addresses[j]! + 4 * o * block;
       }
-      k(outAt + 4 * o * block, ...at, block >> 2);
+      callKernel(k, outAt + 4 * o * block, at, block >> 2);
       for (let ax = split - 1; ax >= 0; ax--) {
         idx[ax]!++;
         for (let j = 0; j < inputs.length; j++) offsets[j]! += strides[j]![ax]!;
@@ -112,7 +128,7 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
     elementwiseStats.wasm++;
     const k = kernelFor(scalars);
     const groups = size >> 2;
-    if (groups > 0) k(outAt!, ...addresses, groups);
+    if (groups > 0) callKernel(k, outAt!, addresses, groups);
     const rest = size & 3;
     if (rest === 0) return;
     // The last 1–3 elements through a 4-float staging area each, so that nothing past the arrays is written.

@@ -1,6 +1,6 @@
 import { buildGemmModule, type Binaryen, type GemmTile } from './gemm-builder.js';
 import { compileEagerly, wasmApi, wasmSimdAvailable, type WasmMemory } from './detect.js';
-import { WorkerTeam, type KernelCalls } from './threads.js';
+import { MIN_WORK_PER_THREAD, WorkerTeam, type KernelCalls } from './threads.js';
 import { WasmHeap } from './heap.js';
 
 export { wasmSimdAvailable } from './detect.js';
@@ -260,8 +260,8 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     for (let t = 1; t < n; t++) team!.wait(t - 1);
   }
 
-  /** Threads worth using for m·n·k multiply-adds: ~0.5 M per thread at least (a hand-off costs ~1 µs). */
-  const threadsFor = (work: number) => Math.max(1, Math.min(MAX_THREADS, threads(), Math.floor(work / 500_000)));
+  /** Threads worth using for m·n·k multiply-adds. */
+  const threadsFor = (work: number) => Math.max(1, Math.min(MAX_THREADS, threads(), Math.floor(work / MIN_WORK_PER_THREAD)));
 
   /**
    * C = beta·C + alpha·op(A)·op(B) on operands in the module's memory (byte addresses): op(A)[i, p] at
