@@ -10,10 +10,10 @@ type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) =>
 
 /** How many elementwise calls ran as wasm kernels, and how many fell back to JS (operands outside the heap, broadcasts). */
 export const elementwiseStats = { wasm: 0, js: 0 };
-type Kernel = (out: number, ...args: number[]) => void;
+export type Kernel = (out: number, ...args: number[]) => void;
 
 /** k(out, ...inputs, groups) without spreading for the usual arities (blocks make many short calls). */
-function callKernel(k: Kernel, out: number, at: readonly number[], groups: number): void {
+export function callKernel(k: Kernel, out: number, at: readonly number[], groups: number): void {
   switch (at.length) {
     case 1:
       return k(out, at[0]!, groups);
@@ -26,8 +26,13 @@ function callKernel(k: Kernel, out: number, at: readonly number[], groups: numbe
   }
 }
 
+/** A generated module's kernel `k`, on the kernels' shared memory. */
+export function instantiateKernel(wasm: WasmGemm, bytes: Uint8Array): Kernel {
+  return (new wasmApi!.Instance(compileEagerly(bytes), { env: { memory: wasm.memory } }).exports as { k: Kernel }).k;
+}
+
 /** The node's elementwise program, when it is one over float32 values. */
-function programOf(node: Apply): { steps: ProgramStep[]; nInputs: number } | undefined {
+export function programOf(node: Apply): { steps: ProgramStep[]; nInputs: number } | undefined {
   const op = node.op;
   if (node.outputs[0]!.dtype !== 'float32' || node.inputs.some((v) => v.dtype !== 'float32')) return undefined;
   if (op instanceof FusedElementwise) return { steps: op.steps.map((s) => ({ op: s.op.name, args: s.args, dtype: s.dtype })), nInputs: op.nInputs };
@@ -52,9 +57,7 @@ export function wasmElementwisePerform(node: Apply, wasm: WasmGemm): Perform | u
   const kernelFor = (scalars: number): Kernel => {
     let k = kernels.get(scalars);
     if (!k) {
-      const { bytes } = elementwiseModule(program.steps, program.nInputs, scalars, true)!;
-      const instance = new wasmApi!.Instance(compileEagerly(bytes), { env: { memory: wasm.memory } });
-      k = (instance.exports as { k: Kernel }).k;
+      k = instantiateKernel(wasm, elementwiseModule(program.steps, program.nInputs, scalars, true)!.bytes);
       kernels.set(scalars, k);
     }
     return k;

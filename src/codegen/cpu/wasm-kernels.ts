@@ -13,6 +13,7 @@ import { Conv2dGradFilters } from '../../ops/conv2d-grad-filters.js';
 import { wasmConvKernels } from './wasm-conv.js';
 import { wasmElementwisePerform } from './wasm-elementwise.js';
 import { wasmPoolPerform } from './wasm-pool.js';
+import { wasmFusedSumPerform } from './wasm-fused-sum.js';
 
 export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
 
@@ -35,7 +36,7 @@ export function wasmPerformFor(node: Apply): Perform | undefined {
   if (config.wasm === 'off' || node.outputs[0]!.dtype !== 'float32') return undefined;
   const wasm = defaultWasmGemm();
   if (!wasm) return undefined;
-  const elementwise = wasmElementwisePerform(node, wasm) ?? wasmPoolPerform(node, wasm);
+  const elementwise = wasmElementwisePerform(node, wasm) ?? wasmFusedSumPerform(node, wasm) ?? wasmPoolPerform(node, wasm);
   if (elementwise) return elementwise;
   if (CONVOLUTIONS.some((C) => op instanceof C)) {
     const ctx = convContext(wasm);

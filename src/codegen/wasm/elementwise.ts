@@ -13,6 +13,7 @@ const COMPARE: Record<string, number> = { eq: 0x41, neq: 0x42, lt: 0x43, gt: 0x4
 const [V128_LOAD, V128_STORE, V128_CONST, LOAD32_SPLAT, V128_AND, V128_OR, BITSELECT, F32X4_NE, F32X4_GT, F32X4_LT] = [
   0x00, 0x0b, 0x0c, 0x09, 0x4e, 0x50, 0x52, 0x42, 0x44, 0x43,
 ];
+const [I8X16_SHUFFLE, F64X2_PROMOTE_LOW, F64X2_ADD] = [0x0d, 0x5f, 0xf0];
 const f32Bytes = (v: number) => [...new Uint8Array(new Float32Array([v, v, v, v]).buffer)];
 
 /**
@@ -30,6 +31,8 @@ export function elementwiseModule(
   nInputs: number,
   scalars: number,
   sharedMemory: boolean,
+  /** Sum the results instead of storing them: four float64 partial sums (lanes 0–3) to `out` (32 bytes). */
+  sum = false,
 ): { bytes: Uint8Array; text: string } | undefined {
   const nParams = nInputs + 2;
   const OUT = 0;
@@ -39,6 +42,7 @@ export function elementwiseModule(
   const inLocal = (j: number) => nParams + j;
   const stepLocal = (k: number) => nParams + nInputs + k;
   const ONE = nParams + nInputs + steps.length;
+  const [ACC_LO, ACC_HI] = [ONE + 1, ONE + 2];
   const kinds: ('f' | 'm')[] = new Array(nInputs).fill('f');
   const body: number[] = [];
   const code: number[] = [];
@@ -101,16 +105,27 @@ export function elementwiseModule(
   for (let j = 0; j < nInputs; j++)
     if (!(scalars & (1 << j))) body.push(...op.localGet(inParam(j)), ...op.simd(V128_LOAD, ...memarg(2)), ...op.localSet(inLocal(j)));
   body.push(...code);
-  body.push(...op.localGet(OUT), ...op.localGet(stepLocal(steps.length - 1)), ...op.simd(V128_STORE, ...memarg(2)));
   const advance = (p: number) => [...op.localGet(p), ...op.i32Const(16), ...op.i32Add, ...op.localSet(p)];
-  body.push(...advance(OUT));
+  const result = stepLocal(steps.length - 1);
+  if (sum) {
+    // Lanes 0, 1 and 2, 3 widened to float64 and added to their own partial sums.
+    const lanes23 = [...op.localGet(result), ...op.localGet(result), ...op.simd(I8X16_SHUFFLE, ...[8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7])];
+    body.push(...op.localGet(ACC_LO), ...op.localGet(result), ...op.simd(F64X2_PROMOTE_LOW), ...op.simd(F64X2_ADD), ...op.localSet(ACC_LO));
+    body.push(...op.localGet(ACC_HI), ...lanes23, ...op.simd(F64X2_PROMOTE_LOW), ...op.simd(F64X2_ADD), ...op.localSet(ACC_HI));
+  } else {
+    body.push(...op.localGet(OUT), ...op.localGet(result), ...op.simd(V128_STORE, ...memarg(2)), ...advance(OUT));
+  }
   for (let j = 0; j < nInputs; j++) if (!(scalars & (1 << j))) body.push(...advance(inParam(j)));
   body.push(...op.localGet(COUNT), ...op.i32Const(1), ...op.i32Sub, ...op.localTee(COUNT), ...op.brIf(0), ...op.end);
-  const locals = new Array<ValType>(nInputs + steps.length + 1).fill(ValType.v128);
+  if (sum) {
+    body.push(...op.localGet(OUT), ...op.localGet(ACC_LO), ...op.simd(V128_STORE, ...memarg(3)));
+    body.push(...op.localGet(OUT), ...op.localGet(ACC_HI), ...op.simd(V128_STORE, ...memarg(3, 16)));
+  }
+  const locals = new Array<ValType>(nInputs + steps.length + 3).fill(ValType.v128);
   const params = new Array<ValType>(nParams).fill(ValType.i32);
   const text = [
     `(func $k (param $out i32) ${Array.from({ length: nInputs }, (_, j) => `(param $in${j} i32)`).join(' ')} (param $groups i32)`,
-    `  (local v128 × ${locals.length})  ;; inputs' lanes, one per step, 1.0`,
+    `  (local v128 × ${locals.length})  ;; inputs' lanes, one per step, 1.0, two float64 sums`,
     disassemble(body),
     ')',
   ].join('\n');

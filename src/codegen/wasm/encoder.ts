@@ -86,6 +86,7 @@ const SIMD_NAMES: Record<number, string> = {
   0x4e: 'v128.and',
   0x50: 'v128.or',
   0x52: 'v128.bitselect',
+  0x5f: 'f64x2.promote_low_f32x4',
   0xe0: 'f32x4.abs',
   0xe1: 'f32x4.neg',
   0xe3: 'f32x4.sqrt',
@@ -94,6 +95,7 @@ const SIMD_NAMES: Record<number, string> = {
   0xe6: 'f32x4.mul',
   0xe7: 'f32x4.div',
   0xe9: 'f32x4.max',
+  0xf0: 'f64x2.add',
 };
 
 /** WAT-like text of a function body written with `op` (for f.kernels()): one instruction per line. */

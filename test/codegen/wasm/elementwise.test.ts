@@ -116,6 +116,42 @@ describe.skipIf(!wasmSimdAvailable() || !defaultWasmGemm()?.heap)('elementwise k
     }
   });
 
+  it('property: sum(f(a, b, s)) in wasm (float64 partial sums) agrees with the JS kernel to rounding', () => {
+    let ranWasm = 0;
+    fc.assert(
+      fc.property(
+        exprArb,
+        fc
+          .integer({ min: 1, max: 300 })
+          .chain((n) =>
+            fc.tuple(
+              fc.float32Array({ minLength: n, maxLength: n, noNaN: true, min: -1e6, max: 1e6 }),
+              fc.float32Array({ minLength: n, maxLength: n, noNaN: true, min: -1e6, max: 1e6 }),
+              fc.float({ noNaN: true, min: -4, max: 4 }),
+            ),
+          ),
+        (build, [av, bv, sv]) => {
+          const [a, b, s] = [T.fvector('a'), T.fvector('b'), T.fscalar('s')];
+          const terms = build(a, b, s).add(a.mul(0));
+          const run = (wasm: 'auto' | 'off', out: Variable) => {
+            theano.config.wasm = wasm;
+            return Array.from(theano.function([a, b, s], out, { onUnusedInput: 'ignore' })(av, bv, sv).data);
+          };
+          const before = elementwiseStats.wasm;
+          const [fast] = run('auto', T.sum(terms));
+          if (elementwiseStats.wasm > before) ranWasm++;
+          const [plain] = run('off', T.sum(terms));
+          const magnitude = run('off', terms).reduce((m, t) => m + Math.abs(t), 0);
+          if (!Number.isFinite(plain!) || !Number.isFinite(magnitude))
+            expect(Object.is(fast, plain) || (Number.isNaN(fast!) && Number.isNaN(plain!))).toBe(true);
+          else expect(Math.abs(fast! - plain!)).toBeLessThanOrEqual(2 ** -23 * Math.abs(plain!) + 1e-14 * magnitude);
+        },
+      ),
+      { seed: 22, numRuns: 200 },
+    );
+    expect(ranWasm).toBeGreaterThan(150);
+  });
+
   it('f.kernels() shows the generated wasm; a broadcast bias falls back to the JS kernel and stays right', () => {
     const [x, bias] = [T.fmatrix('x'), T.fvector('bias')];
     const f = theano.function([x, bias], T.nnet.relu(x.add(bias)));
