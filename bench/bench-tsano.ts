@@ -47,22 +47,36 @@ function convPool(input: Variable, filter: [number, number, number, number], ima
   return T.maximum(0, pooled.add(b.dimshuffle('x', 0, 'x', 'x')));
 }
 
-/** N1: FC 784→100 sigmoid → softmax (eta 0.1); N3: two ConvPool ReLU → FC 640→100 ReLU → softmax (eta 0.03, L2 0.1). */
-function build(net: 'N1' | 'N3', bs: number) {
+const srng = new T.RandomStreams(1234);
+/** network3's dropout_layer: the input times a fresh binomial mask (keep 1 - p) on every call. */
+const dropout = (v: Variable, p: number) => v.mul(T.cast(srng.binomial({ n: 1, p: 1 - p, size: v.type.shape.map((d, i) => d ?? v.shape(i)) }), 'float32'));
+
+/**
+ * N1: FC 784→100 sigmoid → softmax (eta 0.1); N3: two ConvPool ReLU → FC 640→100 ReLU → softmax (eta 0.03, L2 0.1);
+ * N4: N3 with FC 640→1000 → FC 1000→1000 → softmax, dropout 0.5 on the inputs of all three (training only).
+ */
+export function build(net: 'N1' | 'N3' | 'N4', bs: number, training = true) {
   const x = T.matrix('x');
   const y = T.ivector('y');
   const params: SharedVariable[] = [];
   let h: Variable;
+  let nIn = 100;
+  const drop = (v: Variable) => (net === 'N4' && training ? dropout(v, 0.5) : v);
   if (net === 'N1') h = fc(x, 784, 100, (z) => T.nnet.sigmoid(z), params);
   else {
     const c1 = convPool(x, [20, 1, 5, 5], [bs, 1, 28, 28], params);
     const c2 = convPool(c1, [40, 20, 5, 5], [bs, 20, 12, 12], params);
-    h = fc(c2.reshape([bs, 640]), 640, 100, (z) => T.maximum(0, z), params);
+    if (net === 'N3') h = fc(c2.reshape([bs, 640]), 640, 100, (z) => T.maximum(0, z), params);
+    else {
+      const h1 = fc(drop(c2.reshape([bs, 640])), 640, 1000, (z) => T.maximum(0, z), params);
+      h = fc(drop(h1), 1000, 1000, (z) => T.maximum(0, z), params);
+      nIn = 1000;
+    }
   }
-  const w = theano.shared(theano.ndarray(new Float32Array(1000), [100, 10]));
+  const w = theano.shared(theano.ndarray(new Float32Array(nIn * 10), [nIn, 10]));
   const b = theano.shared(theano.ndarray(new Float32Array(10), [10]));
   params.push(w, b);
-  const p = T.nnet.softmax(T.dot(h, w).add(b));
+  const p = T.nnet.softmax(T.dot(drop(h), w).add(b));
   const nll = T.mean(T.log(p).get(T.arange(y.shape(0)), y)).neg();
   const lmbda = net === 'N1' ? 0 : 0.1;
   const l2 = params
@@ -111,7 +125,7 @@ export function runTsano(opts: { batches: number[]; chunks: number; minMs: numbe
   const i = T.lscalar('i');
 
   for (const bs of opts.batches) {
-    for (const net of ['N1', 'N3'] as const) {
+    for (const net of ['N1', 'N3', 'N4'] as const) {
       const { x, y, params, cost, eta } = build(net, bs);
       const grads = T.grad(cost, params);
       const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
@@ -134,7 +148,7 @@ export function runTsano(opts: { batches: number[]; chunks: number; minMs: numbe
 
   {
     const bs = 1000;
-    const { x, p } = build('N3', bs);
+    const { x, p } = build('N3', bs, false);
     const infer = theano.function([i], p, { givens: [[x, X.get(T.slice(i.mul(bs), i.add(1).mul(bs)))]] });
     let s = 0;
     emit(

@@ -1,5 +1,6 @@
 /**
- * tsano against its peers (PyTorch, TF.js wasm and cpu), side by side in one run: medians, the ratio tsano/peer per
+ * tsano (its wasm kernels, and its plain-JS ones) against its peers (PyTorch, TF.js wasm and cpu), side by side in
+ * one run, on the book's networks N1, N3, N4 (see bench-tsano.ts): medians, the ratio tsano/peer per
  * row, and a JSON file under bench/results/<date>.json.
  *   npm run bench [-- --quick]
  * The peers are the scripts of ../shared/peers (see its README), run as subprocesses, one after another, after tsano.
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTsano, type Figure } from './bench-tsano.js';
+import * as theano from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,13 +70,18 @@ function torchInstalled(): boolean {
   }
 }
 
-// ---- tsano
-log(`tsano (${quick ? 'quick' : 'full'})`);
-const tsano = runTsano({ batches, chunks: quick ? 5 : 7, minMs: quick ? 300 : 1000, log: (f) => log(`tsano ${f.workload}: ${f.median.toFixed(1)} ${f.unit}`) });
+// ---- tsano: the wasm renderer (the default), then the plain-JS one
+const tsanoRun = (label: string) =>
+  runTsano({ batches, chunks: quick ? 5 : 7, minMs: quick ? 300 : 1000, log: (f) => log(`${label} ${f.workload}: ${f.median.toFixed(1)} ${f.unit}`) });
+log(`tsano (${quick ? 'quick' : 'full'}; wasm kernels, ${theano.config.threads || os.availableParallelism()} threads)`);
+const tsano = tsanoRun('tsano');
+theano.config.wasm = 'off';
+const tsanoJs = new Map(tsanoRun('tsano JS').map((f) => [f.workload, f]));
+theano.config.wasm = 'auto';
 
 // ---- peers
 const runs = quick ? '3' : '5';
-const nets = 'N1,N3';
+const nets = 'N1,N3,N4';
 if (!peersDir) for (const p of peerNames) peers.set(p, 'no peers folder');
 else {
   if (!torchInstalled()) peers.set('PyTorch', 'not installed');
@@ -114,10 +121,11 @@ const ratio = (t: Figure, peer: Peer) => {
   const m = typeof f === 'object' ? f.get(t.workload)?.median : undefined;
   return m ? t.median / m : undefined;
 };
-const header = ['workload', 'tsano', ...peerNames, 'tsano/PyTorch', 'tsano/TF.js wasm'];
+const header = ['workload', 'tsano', 'tsano JS', ...peerNames, 'tsano/PyTorch', 'tsano/TF.js wasm'];
 const rows = tsano.map((t) => [
   `${t.workload} (${t.unit})`,
   fmt(t.median),
+  fmt(tsanoJs.get(t.workload)?.median),
   ...peerNames.map((p) => cell(p, t.workload)),
   fmt(ratio(t, 'PyTorch')),
   fmt(ratio(t, 'TF.js wasm')),
@@ -136,6 +144,7 @@ const out = {
     workload: t.workload,
     unit: t.unit,
     tsano: t,
+    'tsano JS': tsanoJs.get(t.workload) ?? null,
     ...Object.fromEntries(peerNames.map((p) => [p, ((f) => (typeof f === 'string' ? f : (f?.get(t.workload) ?? null)))(peers.get(p))])),
     ratios: Object.fromEntries(peerNames.map((p) => [`tsano/${p}`, ratio(t, p) ?? null])),
   })),

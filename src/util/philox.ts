@@ -14,8 +14,11 @@ export function mulhi32(a: number, b: number): number {
   const aHi = a >>> 16;
   const bLo = b & 0xffff;
   const bHi = b >>> 16;
-  const cross = aHi * bLo + aLo * bHi + ((aLo * bLo) >>> 16);
-  return (aHi * bHi + Math.floor(cross / 65536)) >>> 0;
+  const hiLo = aHi * bLo;
+  const loHi = aLo * bHi;
+  // Integer steps only (no division): every partial product is below 2^32, their sums below 2^34.
+  const carry = (((aLo * bLo) >>> 16) + (hiLo & 0xffff) + (loHi & 0xffff)) >>> 16;
+  return (aHi * bHi + (hiLo >>> 16) + (loHi >>> 16) + carry) >>> 0;
 }
 
 /** Encrypts the 128-bit counter (c0..c3) under the 64-bit key (k0, k1); writes 4 uint32 to out. */

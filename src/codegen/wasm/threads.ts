@@ -7,7 +7,7 @@
 import type { WasmMemory, WasmModule } from './detect.js';
 
 /** Multiply-adds (or the like) a thread should get at least for a split to pay: a hand-off costs ~1–2 µs. */
-export const MIN_WORK_PER_THREAD = 200_000;
+export const MIN_WORK_PER_THREAD = 1_000_000;
 
 /** The module's kernels a worker can run, by index in recorded lists. */
 export const KERNEL_NAMES = ['strip', 'stripEdge', 'packB', 'packBT4', 'packBTScalar', 'convRows', 'im2colTaps', 'col2imTaps'] as const;
