@@ -8,7 +8,7 @@ import { MIN_WORK_PER_THREAD } from '../wasm/threads.js';
  * - forward: direct convolution (convRows), 4 output channels × 8 output columns per register tile, reading the
  *   zero-padded input in place: no patch matrix at all.
  * - gradInputs: per image, the taps' gradients wᵀ·gz by GEMM (K × P), scattered back by col2imTaps.
- * - gradFilters: per image, the patches by im2colTaps (K × P) times gzᵀ by GEMM, accumulated over the batch.
+ * - gradFilters: the patches of a group of images by im2colTaps (K × n·P) times gzᵀ, one GEMM (split by rows).
  * Sums are float32, as the wasm GEMM's. Regions are laid out from the module's first free float, each call anew.
  */
 export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
@@ -162,6 +162,83 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
 
   function gradFilters(g: ConvGeometry, x: TypedArray, gz: TypedArray, flip: boolean, gw: TypedArray): boolean {
     if (g.strideR !== 1 || g.strideW !== 1) return false;
+    const { inC: C, fR, fW, outC: O } = g;
+    const K = C * fR * fW;
+    const accOff = K >= 128 ? gradFiltersGrouped(g, x, gz) : gradFiltersByImage(g, x, gz);
+    // acc is K × O with k = (c, u, v) in the flipped orientation when the convolution flips.
+    const acc = wasm.reserve(0);
+    // Filter o's taps are column o of acc; the same plane reversal undoes the flip.
+    const F = fR * fW;
+    for (let o = 0; o < O; o++) {
+      for (let c = 0; c < C; c++) {
+        const plane = (o * C + c) * F;
+        const src = accOff + c * F * O + o;
+        if (flip) for (let q = 0; q < F; q++) gw[plane + F - 1 - q] = acc[src + q * O]!;
+        else for (let q = 0; q < F; q++) gw[plane + q] = acc[src + q * O]!;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Many taps (K ≥ 128: network3's second layer): one GEMM per group of images, patches K × n·P against gzᵀ,
+   * split over the threads by rows. Returns where the K × O sum is.
+   */
+  function gradFiltersGrouped(g: ConvGeometry, x: TypedArray, gz: TypedArray): number {
+    const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
+    const { Hp, Wp } = padded(g);
+    const K = C * fR * fW;
+    const Kp = Math.ceil(K / 4) * 4;
+    const P = outR * outW;
+    const nP = Math.ceil(O / 8) * 8;
+    // One product per group of images (all of a mini-batch at the book's sizes): patches K × n·P against gzᵀ.
+    const group = Math.max(1, Math.min(batch, Math.floor(4_000_000 / (Kp * P))));
+    const [xDirect, gzDirect] = [imagesInPlace(x, g), inHeap(gz)];
+    const {
+      offs: [xOff, gzOff, colOff, gzTOff, packOff, accOff],
+      mem,
+    } = layout(
+      xDirect === undefined ? batch * C * Hp * Wp + 4 : 0,
+      gzDirect === undefined ? batch * O * P : 0,
+      Kp * (group * P + 4),
+      O * group * P,
+      nP * group * P,
+      Kp * O,
+    );
+    if (xDirect === undefined) stageImages(x, g, mem, xOff!);
+    if (gzDirect === undefined) mem.set(gz.subarray(0, batch * O * P), gzOff);
+    const [xBase, gzAt] = [xDirect ?? 4 * xOff!, gzDirect === undefined ? gzOff! : gzDirect / 4];
+    for (let g0 = 0; g0 < batch; g0 += group) {
+      const n = Math.min(group, batch - g0);
+      const BP = n * P;
+      // Patches of each image into its columns of rows BP + 4 long. im2colTaps may write 3 floats past an image's
+      // part of a row: into the next image's (written after it, so only in parallel when rows end on whole quads),
+      // or into the row's slack.
+      const ld = BP + 4;
+      const imageWork = outW % 4 === 0 ? threadsFor(n * K * P * 8, n) : 1;
+      wasm.parallel((t, k, count) => {
+        for (let b = Math.floor((t * n) / count); b < Math.floor(((t + 1) * n) / count); b++) {
+          k.im2colTaps(xBase + 4 * (g0 + b) * C * Hp * Wp, 4 * Hp * Wp, 4 * Wp, C, fR, fW, outR, outW, 4 * (colOff! + b * P), 4 * ld);
+        }
+      }, imageWork);
+      // gzᵀ's rows: channel o of every image of the group, one after the other.
+      for (let o = 0; o < O; o++) {
+        for (let b = 0; b < n; b++) {
+          const src = gzAt + ((g0 + b) * O + o) * P;
+          mem.copyWithin(gzTOff! + o * BP + b * P, src, src + P);
+        }
+      }
+      const beta = g0 === 0 ? 0 : 1;
+      wasm.run({ m: K, n: O, k: BP, a: 4 * colOff!, aRs: 4 * ld, aKs: 4, b: 4 * gzTOff!, transB: true, pack: 4 * packOff!, c: 4 * accOff!, ldc: 4 * O, beta });
+    }
+    return accOff!;
+  }
+
+  /**
+   * Few taps (the first layer's 25): images split over the threads, each summing its images' products (K × P
+   * patches against gz_bᵀ) into its own K × O; thread 0 adds the others in. Returns where the sum is.
+   */
+  function gradFiltersByImage(g: ConvGeometry, x: TypedArray, gz: TypedArray): number {
     const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
     const { Hp, Wp } = padded(g);
     const K = C * fR * fW;
@@ -189,24 +266,12 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
         k.run({ m: K, n: O, k: P, a: 4 * colOff, aRs: 4 * P, aKs: 4, b: bAt, transB: true, pack: 4 * packOff, c: 4 * accOff, ldc: 4 * O, beta });
       }
     }, want);
-    // acc is K × O with k = (c, u, v) in the flipped orientation when the convolution flips.
     const acc = wasm.reserve(0);
-    const accOff = own[2]!;
     for (let t = 1; t < used; t++) {
       const other = own[3 * t + 2]!;
-      for (let i = 0; i < K * O; i++) acc[accOff + i] += acc[other + i]!;
+      for (let i = 0; i < K * O; i++) acc[own[2]! + i] += acc[other + i]!;
     }
-    // Filter o's taps are column o of acc; the same plane reversal undoes the flip.
-    const F = fR * fW;
-    for (let o = 0; o < O; o++) {
-      for (let c = 0; c < C; c++) {
-        const plane = (o * C + c) * F;
-        const src = accOff + c * F * O + o;
-        if (flip) for (let q = 0; q < F; q++) gw[plane + F - 1 - q] = acc[src + q * O]!;
-        else for (let q = 0; q < F; q++) gw[plane + q] = acc[src + q * O]!;
-      }
-    }
-    return true;
+    return own[2]!;
   }
 
   return { forward, gradInputs, gradFilters };

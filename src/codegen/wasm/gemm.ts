@@ -209,17 +209,20 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     return { bBase: pack, bKs: 4 * nr, panelStride: 4 * nr * k };
   }
 
-  /** The strips of panels jp0 ≤ jp < jp1 (the partial last panel, if any, is number floor(n / nr)). */
-  function strips(calls: KernelCalls, t: number, at: InMemoryCall, B: ReturnType<typeof packFor>, jp0: number, jp1: number): void {
-    const { m, n, k, a, aRs, aKs, c, ldc, alpha = 1, beta = 0 } = at;
+  /**
+   * The strips of panels jp0 ≤ jp < jp1 (the partial last panel, if any, is number floor(n / nr)) over rows
+   * r0 ≤ i < r1 (r0 a multiple of mr).
+   */
+  function strips(calls: KernelCalls, t: number, at: InMemoryCall, B: ReturnType<typeof packFor>, jp0: number, jp1: number, r0 = 0, r1 = at.m): void {
+    const { n, k, a, aRs, aKs, c, ldc, alpha = 1, beta = 0 } = at;
     const full = Math.floor(n / nr);
     const cols = n - full * nr;
     const readC = beta !== 0;
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
       const [betaNow, read] = pc === 0 ? [beta, readC ? 1 : 0] : [1, 1];
-      for (let ic = 0; ic < m; ic += MC) {
-        const tiles = Math.ceil(Math.min(MC, m - ic) / mr);
+      for (let ic = r0; ic < r1; ic += MC) {
+        const tiles = Math.ceil(Math.min(MC, r1 - ic) / mr);
         const ap = a + ic * aRs + pc * aKs;
         const cp = c + ic * ldc;
         for (let jp = jp0; jp < Math.min(jp1, full); jp++) {
@@ -267,14 +270,21 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
    * C = beta·C + alpha·op(A)·op(B) on operands in the module's memory (byte addresses): op(A)[i, p] at
    * a + i·aRs + p·aKs, B contiguous (k×n, or n×k when transB), C with row stride ldc. Packs B into `pack` when
    * given (always for transB). C's rows are written in tiles of mr: rows up to ceil(m/mr)·mr must be writable and
-   * A's readable. Large products are split over threads by panels of C's columns.
+   * A's readable. Large products are split over threads by panels of C's columns or by its rows.
    */
   function run(at: InMemoryCall): void {
     const B = packFor(direct, at);
     const panels = Math.ceil(at.n / nr);
-    const n = Math.min(team ? threadsFor(at.m * at.n * at.k) : 1, panels);
+    const tiles = Math.ceil(at.m / mr);
+    // Split the longer of C's panel columns and tile rows (a few panels split unevenly: 5 panels go 2 + 3).
+    const byRows = tiles > panels;
+    const n = Math.min(team ? threadsFor(at.m * at.n * at.k) : 1, byRows ? tiles : panels);
     if (n <= 1) return strips(direct, 0, at, B, 0, panels);
-    parallel((t, _k, count) => strips(callsOf(t), t, at, B, Math.floor((t * panels) / count), Math.floor(((t + 1) * panels) / count)), n);
+    const part = (t: number, count: number, units: number) => Math.floor((t * units) / count);
+    parallel((t, _k, count) => {
+      if (byRows) strips(callsOf(t), t, at, B, 0, panels, mr * part(t, count, tiles), Math.min(at.m, mr * part(t + 1, count, tiles)));
+      else strips(callsOf(t), t, at, B, part(t, count, panels), part(t + 1, count, panels));
+    }, n);
   }
 
   function gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call: WasmGemmCall = {}): void {

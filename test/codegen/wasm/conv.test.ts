@@ -11,7 +11,7 @@ afterEach(() => {
 
 const geometryArb = fc.record({
   batch: fc.integer({ min: 1, max: 3 }),
-  C: fc.integer({ min: 1, max: 5 }),
+  C: fc.integer({ min: 1, max: 8 }), // up to 200 taps: gradFilters' grouped product from 128
   O: fc.integer({ min: 1, max: 9 }),
   fR: fc.integer({ min: 1, max: 5 }),
   fW: fc.integer({ min: 1, max: 5 }),
@@ -69,5 +69,23 @@ describe.skipIf(!wasmSimdAvailable())('convolutions as whole wasm kernels', () =
       }),
       { seed: 11, numRuns: 150 },
     );
+  });
+
+  it('the filter gradient of many taps (one product per group of images) agrees too: odd widths, padding, flips', () => {
+    for (const [C, extraW, border, flip] of [
+      [8, 5, 'valid', true],
+      [6, 2, 'full', false],
+      [7, 0, 'half', true],
+      [8, 9, 'pad', false],
+    ] as const) {
+      const g = { batch: 3, C, O: 9, fR: 5, fW: 5, extraR: 3, extraW, border, stride: 1, flip, seed: C };
+      const fast = run('auto', g);
+      const plain = run('off', g);
+      const terms = C * 25 + 9 * 25 + 3 * 8 * (5 + extraW);
+      fast.outs.forEach((a, i) => {
+        const ref = plain.outs[i]!.data;
+        for (let j = 0; j < ref.length; j++) expect(Math.abs(a.data[j]! - ref[j]!)).toBeLessThanOrEqual(2e-6 * terms * (1 + Math.abs(ref[j]!)));
+      });
+    }
   });
 });

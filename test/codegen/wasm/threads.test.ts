@@ -17,28 +17,32 @@ function rand(n: number, seed: number): Float32Array {
 }
 
 describe.skipIf(!wasmSimdAvailable())('wasm kernels on several threads', () => {
-  it('a large product split over 2 (or 5, more than the cores) threads equals the one-thread product bit for bit', () => {
+  it('a large product split over 2 (or 5, more than the cores) threads, by rows or by columns, equals the one-thread product bit for bit', () => {
     const wasm = defaultWasmGemm()!;
-    const [m, n, k] = [203, 301, 157];
-    const [A, B] = [rand(m * k, 1), rand(k * n, 2)];
-    const run = (threads: number, transB: boolean) => {
-      theano.config.threads = threads;
-      const C = rand(m * n, 3);
-      wasm.gemm(m, n, k, A, B, C, { transB, alpha: 0.5, beta: 2 });
-      return C;
-    };
-    for (const transB of [false, true]) {
-      const one = run(1, transB);
-      expect(wasm.threads()).toBe(1);
-      const two = run(2, transB);
-      expect(wasm.threads()).toBe(2);
-      expect(Array.from(two)).toEqual(Array.from(one));
-      expect(Array.from(run(5, transB))).toEqual(Array.from(one));
+    for (const [m, n, k] of [
+      [203, 301, 157], // more row tiles than panels: split by rows
+      [37, 301, 311], // more panels: split by columns
+    ] as const) {
+      const [A, B] = [rand(m * k, 1), rand(k * n, 2)];
+      const run = (threads: number, transB: boolean) => {
+        theano.config.threads = threads;
+        const C = rand(m * n, 3);
+        wasm.gemm(m, n, k, A, B, C, { transB, alpha: 0.5, beta: 2 });
+        return C;
+      };
+      for (const transB of [false, true]) {
+        const one = run(1, transB);
+        expect(wasm.threads()).toBe(1);
+        const two = run(2, transB);
+        expect(wasm.threads()).toBe(2);
+        expect(Array.from(two)).toEqual(Array.from(one));
+        expect(Array.from(run(5, transB))).toEqual(Array.from(one));
+      }
+      // The workers really ran parts (a busy machine may have the calling thread take some over).
+      const before = wasm.listsRunByWorkers();
+      for (let i = 0; i < 20; i++) run(2, false);
+      expect(wasm.listsRunByWorkers()).toBeGreaterThan(before);
     }
-    // The workers really ran parts (a busy machine may have the calling thread take some over).
-    const before = wasm.listsRunByWorkers();
-    for (let i = 0; i < 20; i++) run(2, false);
-    expect(wasm.listsRunByWorkers()).toBeGreaterThan(before);
   });
 
   it("network3's second convolution layer and both gradients agree between 1 and 2 threads", () => {
