@@ -135,8 +135,11 @@ class ReferenceExecutable implements Executable {
     });
   }
 
-  private alloc(dtype: DType, n: number): TypedArray {
-    return dtype === 'float32' && this.heap && n > 0 ? this.heap.alloc(n) : allocArray(dtype, n);
+  /** A buffer for an output of this shape: float32 ones in the heap, matrices with room for 3 rows more (GEMM tiles). */
+  private alloc(dtype: DType, shape: readonly number[]): TypedArray {
+    const n = sizeOf(shape);
+    if (dtype !== 'float32' || !this.heap || n === 0) return allocArray(dtype, n);
+    return this.heap.alloc(n, shape.length === 2 ? 3 * shape[1]! : 0);
   }
 
   /** Per leaf, the heap buffer an input's values were last copied into. */
@@ -194,7 +197,7 @@ class ReferenceExecutable implements Executable {
         const reused = plan?.take(step, k, dtype, shape, inputs);
         if (reused) return reused;
         this.account(key, step.node, j, dtype, shape);
-        return new NDArray(dtype, shape, this.alloc(dtype, sizeOf(shape)));
+        return new NDArray(dtype, shape, this.alloc(dtype, shape));
       });
       try {
         step.perform(inputs, outputs, step.node);
@@ -221,7 +224,7 @@ class ReferenceExecutable implements Executable {
       const node = this.steps[k]!.node;
       const dtype = node.outputs[j]!.dtype;
       this.account(this.signatureOf(current), node, j, dtype, shape);
-      return new NDArray(dtype, shape.slice(), this.alloc(dtype, sizeOf(shape)));
+      return new NDArray(dtype, shape.slice(), this.alloc(dtype, shape));
     };
     const fail = (e: unknown, k: number, inputs: readonly NDArray[]) => kernelFailure(e, this.steps[k]!.node, inputs);
     const built = buildDriver(this.steps, this.outputSlots, fresh, fail);

@@ -317,7 +317,10 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
       const tOff = align(pOff + (pack ? nP * k : 0));
       // Room also for the reads of A's padding rows past the last block.
       ensure(4 * (tOff + mr * (n + k + m)));
-      const at = { m: m - (m % mr), n, k, a: aAt, aRs, aKs, b: bAt, transB, pack: pack ? 4 * pOff : undefined, c: cAt, ldc: 4 * n, alpha, beta };
+      // C's whole tiles in place; when its block has room for the last tile's extra rows (the heap leaves some
+      // after matrices), that tile too.
+      const whole = heap!.roomAfter(C) >= (mP - m) * n ? m : m - (m % mr);
+      const at = { m: whole, n, k, a: aAt, aRs, aKs, b: bAt, transB, pack: pack ? 4 * pOff : undefined, c: cAt, ldc: 4 * n, alpha, beta };
       if (at.m > 0) run(at);
       if (at.m === m) return;
       const rows = m % mr;

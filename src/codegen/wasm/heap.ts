@@ -33,10 +33,16 @@ export class WasmHeap {
     return this.top;
   }
 
-  /** A zeroed array of n floats in the memory. */
-  alloc(n: number): Float32Array {
-    // Whole 64-byte lines, with one line of slack: kernels read a few floats past an operand's end.
-    const size = Math.ceil(n / 16) * 16 + 16;
+  /** Per array from alloc, the floats its block has past its end. */
+  private readonly room = new WeakMap<Float32Array, number>();
+
+  /**
+   * A zeroed array of n floats in the memory, its block `slack` floats longer (e.g. three more rows of a matrix,
+   * for kernels that write whole tiles of 4 rows).
+   */
+  alloc(n: number, slack = 0): Float32Array {
+    // Whole 64-byte lines, with one line of slack more: kernels read a few floats past an operand's end.
+    const size = Math.ceil((n + slack) / 16) * 16 + 16;
     let at = this.free.get(size)?.pop();
     if (at === undefined) {
       at = this.top;
@@ -47,7 +53,13 @@ export class WasmHeap {
     this.buffers.add(arr.buffer);
     arr.fill(0);
     this.registry.register(arr, [at, size]);
+    this.room.set(arr, size - n);
     return arr;
+  }
+
+  /** How many floats past `a`'s end its block has (0 for a view the heap did not hand out itself). */
+  roomAfter(a: Float32Array): number {
+    return this.room.get(a) ?? 0;
   }
 
   /** The byte address of `a` when it is a view of this memory. */

@@ -78,7 +78,7 @@ describe.skipIf(!wasmSimdAvailable())('convolutions as whole wasm kernels', () =
       [7, 0, 'half', true],
       [8, 9, 'pad', false],
     ] as const) {
-      const g = { batch: 3, C, O: 9, fR: 5, fW: 5, extraR: 3, extraW, border, stride: 1, flip, seed: C };
+      const g = { batch: 3, C, O: 9, fR: 5, fW: 5, extraR: 3, extraW, border, stride: 1 as const, flip, seed: C };
       const fast = run('auto', g);
       const plain = run('off', g);
       const terms = C * 25 + 9 * 25 + 3 * 8 * (5 + extraW);
