@@ -287,7 +287,7 @@ class ReferenceExecutable implements Executable {
       backend: wasm ? 'cpu-wasm' : 'cpu',
       ops: node.op.userOps?.(node) ?? [node.op.toString()],
       // Generated kernels show the source that runs; other ops run their reference implementation.
-      source: wasm ? ((perform as { source?: string }).source ?? wasmKernelSource()) : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
+      source: wasm ? (perform.source ?? wasmKernelSource()) : (node.op.kernelSource?.(node) ?? node.op.perform.toString()),
       ...(overwrites === undefined ? {} : { overwrites: leafOf(overwrites).name ?? '<unnamed shared>' }),
     }));
   }

@@ -27,6 +27,11 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   /** The sizes of each thread's own regions, for `n` threads (the count parallel() may use is at most n). */
   const perThread = (n: number, ...sizes: number[]) => Array.from({ length: n }, () => sizes).flat();
   const padded = (g: ConvGeometry) => ({ Hp: g.inR + 2 * g.padR, Wp: g.inW + 2 * g.padW });
+  /** The sizes the kernels share: padded image, taps K (and K rounded to the GEMM's 4-row tiles), output pixels P. */
+  const sizes = (g: ConvGeometry) => {
+    const K = g.inC * g.fR * g.fW;
+    return { ...padded(g), K, Kp: Math.ceil(K / 4) * 4, P: g.outR * g.outW };
+  };
 
   /** The byte address of an array the kernels can use in place (in the heap), if it is one. */
   const inHeap = (a: TypedArray) => (a instanceof Float32Array ? wasm.heap?.addressOf(a) : undefined);
@@ -118,10 +123,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   function gradInputs(g: ConvGeometry, w: TypedArray, gz: TypedArray, flip: boolean, gx: TypedArray): boolean {
     if (g.strideR !== 1 || g.strideW !== 1) return false;
     const { batch, inC: C, inR, inW, fR, fW, outC: O, outR, outW } = g;
-    const { Hp, Wp } = padded(g);
-    const K = C * fR * fW;
-    const Kp = Math.ceil(K / 4) * 4;
-    const P = outR * outW;
+    const { Hp, Wp, K, Kp, P } = sizes(g);
     const nP = Math.ceil(P / 8) * 8;
     const n = threadsFor(batch * K * P * O, batch);
     const gzDirect = inHeap(gz);
@@ -186,10 +188,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
    */
   function gradFiltersGrouped(g: ConvGeometry, x: TypedArray, gz: TypedArray): number {
     const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
-    const { Hp, Wp } = padded(g);
-    const K = C * fR * fW;
-    const Kp = Math.ceil(K / 4) * 4;
-    const P = outR * outW;
+    const { Hp, Wp, K, Kp, P } = sizes(g);
     const nP = Math.ceil(O / 8) * 8;
     // One product per group of images (all of a mini-batch at the book's sizes): patches K × n·P against gzᵀ.
     const group = Math.max(1, Math.min(batch, Math.floor(4_000_000 / (Kp * P))));
@@ -240,10 +239,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
    */
   function gradFiltersByImage(g: ConvGeometry, x: TypedArray, gz: TypedArray): number {
     const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
-    const { Hp, Wp } = padded(g);
-    const K = C * fR * fW;
-    const Kp = Math.ceil(K / 4) * 4;
-    const P = outR * outW;
+    const { Hp, Wp, K, Kp, P } = sizes(g);
     const nP = Math.ceil(O / 8) * 8;
     const want = threadsFor(batch * K * P * O, batch);
     const [xDirect, gzDirect] = [imagesInPlace(x, g), inHeap(gz)];

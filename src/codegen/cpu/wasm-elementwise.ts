@@ -5,8 +5,7 @@ import { FusedElementwise } from '../../ops/elemwise/fused.js';
 import { compileEagerly, wasmApi } from '../wasm/detect.js';
 import { elementwiseModule, type ProgramStep } from '../wasm/elementwise.js';
 import type { WasmGemm } from '../wasm/gemm.js';
-
-type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void) & { source?: string };
+import type { Perform } from './wasm-kernels.js';
 
 /** How many elementwise calls ran as wasm kernels, and how many fell back to JS (operands outside the heap, broadcasts). */
 export const elementwiseStats = { wasm: 0, js: 0 };

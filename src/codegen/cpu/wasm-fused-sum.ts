@@ -1,12 +1,10 @@
-import type { NDArray } from '../../ir/ndarray.js';
 import type { Apply } from '../../ir/variable.js';
 import { FusedSum } from '../../ops/elemwise/fused-sum.js';
 import { wasmApi } from '../wasm/detect.js';
 import { elementwiseModule } from '../wasm/elementwise.js';
 import type { WasmGemm } from '../wasm/gemm.js';
+import type { Perform } from './wasm-kernels.js';
 import { callKernel, elementwiseStats, instantiateKernel, type Kernel } from './wasm-elementwise.js';
-
-type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void) & { source?: string };
 
 /**
  * `sum(f(x, …))` over float32 arrays in the heap as a wasm SIMD kernel: f by lanes as the elementwise kernels,

@@ -15,7 +15,8 @@ import { wasmElementwisePerform } from './wasm-elementwise.js';
 import { wasmPoolPerform } from './wasm-pool.js';
 import { wasmFusedSumPerform } from './wasm-fused-sum.js';
 
-export type Perform = (inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void;
+/** A node's kernel; generated ones carry the source they run (for f.kernels()). */
+export type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void) & { source?: string };
 
 /** Z broadcast into out (a bias row, a column, a scalar), so that the GEMM can accumulate on top of it. */
 function expandInto(z: NDArray, out: NDArray): void {

@@ -1,13 +1,12 @@
-import type { NDArray } from '../../ir/ndarray.js';
 import type { Apply } from '../../ir/variable.js';
 import { Pool2d } from '../../ops/pool2d.js';
 import { Pool2dGrad } from '../../ops/pool2d-grad.js';
 import type { PoolParams } from '../../ops/pool-geometry.js';
 import { compileEagerly, wasmApi } from '../wasm/detect.js';
 import type { WasmGemm } from '../wasm/gemm.js';
+import type { Perform } from './wasm-kernels.js';
 import { poolMaxGradModule, poolMaxModule } from '../wasm/pool.js';
 
-type Perform = ((inputs: readonly NDArray[], outputs: NDArray[], node: Apply) => void) & { source?: string };
 type Kernel = (...args: number[]) => void;
 
 /** Calls that ran as wasm kernels, and those that fell back to JS. */
