@@ -1,6 +1,6 @@
 import { buildGemmModule, type Binaryen, type GemmTile } from './gemm-builder.js';
 import { compileEagerly, wasmApi, wasmSimdAvailable, type WasmMemory } from './detect.js';
-import { MIN_WORK_PER_THREAD, WorkerTeam, type KernelCalls } from './threads.js';
+import { MAX_PARTS, MIN_WORK_PER_THREAD, WorkerTeam, type KernelCalls } from './threads.js';
 import { WasmHeap } from './heap.js';
 
 export { wasmSimdAvailable } from './detect.js';
@@ -29,7 +29,7 @@ export interface WasmGemm {
   gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call?: WasmGemmCall): void;
   /** gemm on operands already in the module's memory (see InMemoryCall), split over threads when large. */
   run(call: InMemoryCall): void;
-  /** Runs work(t, kernels, count) for each of `count` = min(want, threads()) threads t and waits for all. */
+  /** Runs work(t, kernels, count) for each of `count` parts (at most want; about twice the threads) and waits for all. */
   parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want?: number): void;
   /** How many threads parallel() uses now. */
   threads(): number;
@@ -72,7 +72,8 @@ export interface InMemoryCall {
 
 /** What one thread's part of parallel() calls: a whole GEMM on that thread, and the convolution kernels (conv-builder.ts). */
 export interface ThreadKernels {
-  run(call: InMemoryCall): void;
+  /** A GEMM on this part's thread; `range`: only these panels of C's columns, or rows (from a multiple of mr). */
+  run(call: InMemoryCall, range?: { panels?: [number, number]; rows?: [number, number] }): void;
   convRows(...args: ConvRowsArgs): void;
   im2colTaps(...args: Im2colArgs): void;
   col2imTaps(...args: Col2imArgs): void;
@@ -238,29 +239,32 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
 
   const direct = ex as unknown as KernelCalls;
   /** The kernels as thread t runs them: at once on this thread, or recorded for worker t. */
-  const callsOf = (t: number): KernelCalls => (t === 0 || !team ? direct : team.recorder(t - 1));
 
   /**
-   * Runs `work(t, kernels, count)` for each of `count` threads (workers' parts recorded first, then thread 0's at
-   * once) and waits for all. Without workers count is 1.
+   * Runs `work(t, kernels, count)` for each of `count` parts: parts 1… are recorded first and queued for the
+   * workers, part 0 runs here, then this thread claims queued parts too; returns when all have run. Without
+   * workers count is 1.
    */
   function parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want = MAX_THREADS): void {
-    const n = team ? team.ensure(Math.min(MAX_THREADS, threads(), want) - 1) : 1;
-    const kernelsOf = (t: number): ThreadKernels => {
-      const calls = callsOf(t);
-      return {
-        run: (at) => strips(calls, t, at, packFor(calls, at), 0, Math.ceil(at.n / nr)),
-        convRows: calls.convRows,
-        im2colTaps: calls.im2colTaps,
-        col2imTaps: calls.col2imTaps,
-      };
-    };
-    for (let t = 1; t < n; t++) {
-      work(t, kernelsOf(t), n);
-      team!.post(t - 1);
+    const threadCount = team ? team.ensure(Math.min(MAX_THREADS, threads(), want) - 1) : 1;
+    // Twice as many parts as threads (one each is too coarse when the OS runs a thread late), at most `want`.
+    const count = threadCount > 1 ? Math.min(want, MAX_PARTS, 2 * threadCount) : 1;
+    const kernelsOf = (t: number, calls: KernelCalls): ThreadKernels => ({
+      run: (at, range = {}) => {
+        const [jp0, jp1] = range.panels ?? [0, Math.ceil(at.n / nr)];
+        const [r0, r1] = range.rows ?? [0, at.m];
+        strips(calls, t, at, packFor(calls, at), jp0, jp1, r0, r1);
+      },
+      convRows: calls.convRows,
+      im2colTaps: calls.im2colTaps,
+      col2imTaps: calls.col2imTaps,
+    });
+    if (count === 1) return work(0, kernelsOf(0, direct), 1);
+    for (let t = 1; t < count; t++) {
+      team!.beginPart();
+      work(t, kernelsOf(t, team!.recorder()), count);
     }
-    work(0, kernelsOf(0), n);
-    for (let t = 1; t < n; t++) team!.wait(t - 1);
+    team!.run(() => work(0, kernelsOf(0, direct), count));
   }
 
   /** Threads worth using for m·n·k multiply-adds. */
@@ -280,10 +284,12 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     const byRows = tiles > panels;
     const n = Math.min(team ? threadsFor(at.m * at.n * at.k) : 1, byRows ? tiles : panels);
     if (n <= 1) return strips(direct, 0, at, B, 0, panels);
+    // The parts find B packed already.
+    const packed = { ...at, packed: at.pack !== undefined };
     const part = (t: number, count: number, units: number) => Math.floor((t * units) / count);
-    parallel((t, _k, count) => {
-      if (byRows) strips(callsOf(t), t, at, B, 0, panels, mr * part(t, count, tiles), Math.min(at.m, mr * part(t + 1, count, tiles)));
-      else strips(callsOf(t), t, at, B, part(t, count, panels), part(t + 1, count, panels));
+    parallel((t, k, count) => {
+      if (byRows) k.run(packed, { rows: [mr * part(t, count, tiles), Math.min(at.m, mr * part(t + 1, count, tiles))] });
+      else k.run(packed, { panels: [part(t, count, panels), part(t + 1, count, panels)] });
     }, n);
   }
 

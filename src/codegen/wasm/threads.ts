@@ -14,16 +14,21 @@ export const KERNEL_NAMES = ['strip', 'stripEdge', 'packB', 'packBT4', 'packBTSc
 export type KernelName = (typeof KERNEL_NAMES)[number];
 export type KernelCalls = Record<KernelName, (...args: number[]) => void>;
 
-/** Doubles per worker's call list (2 MB): a longer list is run in parts. */
-const LIST_CAPACITY = 1 << 18;
-const [POSTED, DONE, LENGTH, FAILED, CLAIMED, RUN_BY_WORKER] = [0, 1, 2, 3, 4, 5];
+/** Doubles in the call lists of one parallel section (4 MB): a longer section runs its parts as they fill up. */
+const LIST_CAPACITY = 1 << 19;
+/** The most parts one section has. */
+export const MAX_PARTS = 8;
+// Control words. CLAIM holds generation · 256 + the next unclaimed part, so that a thread still in an earlier
+// section can never take a part of a later one.
+const [GEN, CLAIM, DONE, PARTS, FAILED, RUN_BY_WORKERS] = [0, 1, 2, 3, 4, 5];
+const STARTS = 8; // ctl[STARTS + p]: where part p's calls begin; ctl[STARTS + parts]: where the last ends
 
 /**
- * Runs a recorded list: records [kernel, nargs, ...args]. Self-contained (no outer names): its source is also
- * the worker's copy.
+ * Runs recorded calls: records [kernel, nargs, ...args] from `begin` to `end`. Self-contained (no outer names):
+ * its source is also the worker's copy.
  */
-function runList(kernels: ((...a: number[]) => void)[], a: Float64Array, end: number): void {
-  for (let p = 0; p < end;) {
+function runList(kernels: ((...a: number[]) => void)[], a: Float64Array, begin: number, end: number): void {
+  for (let p = begin; p < end;) {
     const f = kernels[a[p]!]!;
     const n = a[p + 1]!;
     const q = p + 2;
@@ -34,10 +39,30 @@ function runList(kernels: ((...a: number[]) => void)[], a: Float64Array, end: nu
   }
 }
 
+/**
+ * Claims parts of section `gen` one at a time (compare-and-swap on CLAIM) and runs them; returns how many it ran.
+ * Self-contained, as runList.
+ */
+function claimParts(ctl: Int32Array, gen: number, run: (part: number) => void): number {
+  let ran = 0;
+  for (;;) {
+    const word = Atomics.load(ctl, 1);
+    if (word >>> 8 !== (gen & 0xffffff) || (word & 255) >= Atomics.load(ctl, 3)) return ran;
+    if (Atomics.compareExchange(ctl, 1, word, word + 1) !== word) continue;
+    try {
+      run(word & 255);
+    } catch {
+      Atomics.store(ctl, 4, 1);
+    }
+    ran++;
+    Atomics.add(ctl, 2, 1);
+    Atomics.notify(ctl, 2);
+  }
+}
+
 interface NodeWorker {
   on(event: 'error', listener: (e: unknown) => void): void;
   unref(): void;
-  terminate(): Promise<number>;
 }
 type WorkerCtor = new (src: string, opts: { eval: true; workerData: unknown }) => NodeWorker;
 
@@ -50,8 +75,9 @@ function workerThreads(): WorkerCtor | undefined {
   }
 }
 
-// The worker: plain CommonJS, evaluated by worker_threads. A list goes to whichever of the worker and the main
-// thread claims it first (CLAIMED), so that a worker the OS has not scheduled yet never holds the main thread up.
+// The worker: plain CommonJS, evaluated by worker_threads. It waits for a new section (spinning, then sleeping after
+// ~2 ms without one), then claims parts until none is left. The calling thread claims parts too, so a worker the OS
+// has not scheduled never holds a section up for longer than one part.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, list, names } = workerData;
@@ -60,46 +86,56 @@ const kernels = names.map((n) => exports[n]);
 const ctl = new Int32Array(control);
 const calls = new Float64Array(list);
 const runList = ${runList.toString()};
-let seen = 0;
+const claimParts = ${claimParts.toString()};
+const runPart = (p) => runList(kernels, calls, ctl[${STARTS} + p], ctl[${STARTS} + p + 1]);
+let seen = Atomics.load(ctl, ${GEN});
 for (;;) {
   let idle = performance.now();
-  for (let spins = 0; Atomics.load(ctl, ${POSTED}) === seen; spins++) {
+  for (let spins = 0; Atomics.load(ctl, ${GEN}) === seen; spins++) {
     if ((spins & 1023) === 1023 && performance.now() - idle > 2) {
-      Atomics.wait(ctl, ${POSTED}, seen);
+      Atomics.wait(ctl, ${GEN}, seen);
       idle = performance.now();
     }
   }
-  seen = Atomics.load(ctl, ${POSTED});
-  if (Atomics.compareExchange(ctl, ${CLAIMED}, seen - 1, seen) !== seen - 1) continue;
-  try {
-    runList(kernels, calls, Atomics.load(ctl, ${LENGTH}));
-  } catch (e) {
-    Atomics.store(ctl, ${FAILED}, 1);
-  }
-  Atomics.add(ctl, ${RUN_BY_WORKER}, 1);
-  Atomics.store(ctl, ${DONE}, seen);
-  Atomics.notify(ctl, ${DONE});
+  seen = Atomics.load(ctl, ${GEN});
+  Atomics.add(ctl, ${RUN_BY_WORKERS}, claimParts(ctl, seen, runPart));
 }
 `;
 
-interface Worker {
-  ctl: Int32Array;
-  list: Float64Array;
-  length: number;
-  failed: string | undefined;
-}
-
-/** A team of worker threads over one module and memory; thread 0 is the caller. */
+/**
+ * Worker threads over one module and memory. A parallel section is a set of parts (independent lists of kernel
+ * calls the calling thread records); the calling thread and the workers claim them from one queue.
+ */
 export class WorkerTeam {
-  private readonly workers: Worker[] = [];
   private readonly Ctor = workerThreads();
+  private readonly control = new SharedArrayBuffer(4 * (STARTS + MAX_PARTS + 1));
+  private readonly ctl = new Int32Array(this.control);
+  private readonly list = new Float64Array(new SharedArrayBuffer(8 * LIST_CAPACITY));
+  private workers = 0;
+  private failed: string | undefined;
+  private length = 0;
+  private parts = 0;
+  private readonly recorderCalls: KernelCalls;
+  private readonly directCalls: ((...a: number[]) => void)[];
 
   constructor(
     private readonly module: WasmModule,
     private readonly memory: WasmMemory,
-    /** The kernels on this thread, for lists it takes over. */
-    private readonly direct: KernelCalls,
-  ) {}
+    /** The kernels on this thread, for the parts it runs. */
+    direct: KernelCalls,
+  ) {
+    this.directCalls = KERNEL_NAMES.map((n) => direct[n]);
+    const record =
+      (kernel: number) =>
+      (...args: number[]): void => {
+        if (this.length + 2 + args.length > LIST_CAPACITY) this.flush();
+        this.list[this.length] = kernel;
+        this.list[this.length + 1] = args.length;
+        this.list.set(args, this.length + 2);
+        this.length += 2 + args.length;
+      };
+    this.recorderCalls = Object.fromEntries(KERNEL_NAMES.map((name, k) => [name, record(k)])) as KernelCalls;
+  }
 
   /** Whether worker threads can be started here at all. */
   static supported(): boolean {
@@ -108,80 +144,76 @@ export class WorkerTeam {
 
   /** Starts workers until there are `n` (as far as the engine allows); returns how many threads there are in all. */
   ensure(n: number): number {
-    while (this.Ctor && this.workers.length < n) {
-      const control = new SharedArrayBuffer(64);
-      const list = new SharedArrayBuffer(8 * LIST_CAPACITY);
-      const w: Worker = { ctl: new Int32Array(control), list: new Float64Array(list), length: 0, failed: undefined };
+    while (this.Ctor && this.workers < n) {
       const thread = new this.Ctor(WORKER_SOURCE, {
         eval: true,
-        workerData: { module: this.module, memory: this.memory, control, list, names: KERNEL_NAMES },
+        workerData: { module: this.module, memory: this.memory, control: this.control, list: this.list.buffer, names: KERNEL_NAMES },
       });
       thread.on('error', (e) => {
-        w.failed = String(e);
+        this.failed = String(e);
       });
       thread.unref();
-      this.workers.push(w);
+      this.workers++;
     }
-    return 1 + Math.min(n, this.workers.length);
+    return 1 + Math.min(n, this.workers);
   }
 
-  /** How many lists the workers (not this thread) have run: a diagnostic. */
+  /** How many parts the workers (not this thread) have run: a diagnostic. */
   listsRunByWorkers(): number {
-    return this.workers.reduce((n, w) => n + Atomics.load(w.ctl, RUN_BY_WORKER), 0);
+    return Atomics.load(this.ctl, RUN_BY_WORKERS);
   }
 
-  /** Records calls into worker `i`'s list; a full list is run (and waited for) before recording goes on. */
-  recorder(i: number): KernelCalls {
-    return (this.recorders[i] ??= this.makeRecorder(i));
+  /** Starts recording the next part of the section; its calls go through `recorder()`. */
+  beginPart(): void {
+    if (this.parts === MAX_PARTS) this.flush();
+    this.ctl[STARTS + this.parts] = this.length;
+    this.parts++;
   }
 
-  private readonly recorders: KernelCalls[] = [];
-
-  private makeRecorder(i: number): KernelCalls {
-    const w = this.workers[i]!;
-    const record =
-      (kernel: number) =>
-      (...args: number[]): void => {
-        if (w.length + 2 + args.length > LIST_CAPACITY) {
-          this.post(i);
-          this.wait(i);
-        }
-        w.list[w.length] = kernel;
-        w.list[w.length + 1] = args.length;
-        w.list.set(args, w.length + 2);
-        w.length += 2 + args.length;
-      };
-    return Object.fromEntries(KERNEL_NAMES.map((name, k) => [name, record(k)])) as KernelCalls;
+  /** The kernels as a part records them. */
+  recorder(): KernelCalls {
+    return this.recorderCalls;
   }
 
-  /** Hands worker `i` its recorded list. */
-  post(i: number): void {
-    const w = this.workers[i]!;
-    Atomics.store(w.ctl, LENGTH, w.length);
-    Atomics.add(w.ctl, POSTED, 1);
-    Atomics.notify(w.ctl, POSTED);
-  }
-
-  /**
-   * Returns once worker `i`'s list has run: by this thread if the worker has not started it yet, else by spinning
-   * (then sleeping) until the worker is done. Errors in the worker surface here.
-   */
-  wait(i: number): void {
-    const w = this.workers[i]!;
-    const target = Atomics.load(w.ctl, POSTED);
-    if (Atomics.compareExchange(w.ctl, CLAIMED, target - 1, target) === target - 1) {
-      runList(
-        KERNEL_NAMES.map((n) => this.direct[n]),
-        w.list,
-        w.length,
-      );
-      Atomics.store(w.ctl, DONE, target);
+  /** Hands out the recorded parts (workers start on them), then runs `own` here, then claims parts until done. */
+  run(own: () => void): void {
+    const gen = this.post();
+    try {
+      own();
+    } finally {
+      this.finish(gen);
     }
-    for (let spins = 0; Atomics.load(w.ctl, DONE) !== target; spins++) {
-      if (spins > 20_000) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 1);
-      if (w.failed) throw new Error(`wasm worker thread ${i + 1} died: ${w.failed}`);
+  }
+
+  /** Runs what is recorded so far (when the list or the parts table is full), then goes on recording a fresh part. */
+  private flush(): void {
+    const open = this.parts > 0;
+    this.finish(this.post());
+    if (open) this.beginPart();
+  }
+
+  private post(): number {
+    const ctl = this.ctl;
+    ctl[STARTS + this.parts] = this.length;
+    const gen = (Atomics.load(ctl, GEN) + 1) & 0xffffff;
+    Atomics.store(ctl, PARTS, this.parts);
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, CLAIM, gen << 8);
+    Atomics.store(ctl, GEN, gen);
+    Atomics.notify(ctl, GEN);
+    return gen;
+  }
+
+  private finish(gen: number): void {
+    const ctl = this.ctl;
+    const parts = this.parts;
+    claimParts(ctl, gen, (p) => runList(this.directCalls, this.list, ctl[STARTS + p]!, ctl[STARTS + p + 1]!));
+    for (let spins = 0; Atomics.load(ctl, DONE) < parts; spins++) {
+      if (spins > 20_000) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1);
+      if (this.failed) throw new Error(`wasm worker thread died: ${this.failed}`);
     }
-    w.length = 0;
-    if (Atomics.exchange(w.ctl, FAILED, 0)) throw new Error(`wasm worker thread ${i + 1}: a kernel trapped`);
+    this.length = 0;
+    this.parts = 0;
+    if (Atomics.exchange(ctl, FAILED, 0)) throw new Error('wasm worker thread: a kernel trapped');
   }
 }
