@@ -29,7 +29,7 @@ export interface WasmGemm {
   gemm(m: number, n: number, k: number, A: Float32Array, B: Float32Array, C: Float32Array, call?: WasmGemmCall): void;
   /** gemm on operands already in the module's memory (see InMemoryCall), split over threads when large. */
   run(call: InMemoryCall): void;
-  /** Runs work(t, kernels, count) for each of `count` parts (at most want; about twice the threads) and waits for all. */
+  /** Runs work(t, kernels, count) for each of `count` parts (at most want, one per thread) and waits for all. */
   parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want?: number): void;
   /** How many threads parallel() uses now. */
   threads(): number;
@@ -241,14 +241,15 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
   /** The kernels as thread t runs them: at once on this thread, or recorded for worker t. */
 
   /**
-   * Runs `work(t, kernels, count)` for each of `count` parts: parts 1… are recorded first and queued for the
-   * workers, part 0 runs here, then this thread claims queued parts too; returns when all have run. Without
-   * workers count is 1.
+   * Runs `work(t, kernels, count)` for each of `count` parts, one per thread: parts 1… are recorded first and
+   * queued for the workers, part 0 runs here, then this thread claims any part not started; returns when all have
+   * run. Without workers count is 1.
    */
   function parallel(work: (t: number, kernels: ThreadKernels, count: number) => void, want = MAX_THREADS): void {
     const threadCount = team ? team.ensure(Math.min(MAX_THREADS, threads(), want) - 1) : 1;
-    // Twice as many parts as threads (one each is too coarse when the OS runs a thread late), at most `want`.
-    const count = threadCount > 1 ? Math.min(want, MAX_PARTS, 2 * threadCount) : 1;
+    // One part per thread (more measured slower: the workers wait while this thread records them all); a worker
+    // that starts late has its part taken over by this thread.
+    const count = threadCount > 1 ? Math.min(want, MAX_PARTS, threadCount) : 1;
     const kernelsOf = (t: number, calls: KernelCalls): ThreadKernels => ({
       run: (at, range = {}) => {
         const [jp0, jp1] = range.panels ?? [0, Math.ceil(at.n / nr)];
