@@ -1,12 +1,16 @@
 /**
  * Worker threads for the wasm kernels: each worker instantiates the same module on the same shared memory and runs
- * lists of kernel calls that the main thread records for it. Hand-off is a spin barrier on shared counters (waking
- * a sleeping thread costs ~50 µs here, spinning well under 1 µs); a worker sleeps only after ~2 ms without work.
- * Node only (worker_threads, reached without a static import so that browser bundles load this file).
+ * parts (lists of kernel calls) that the calling thread records; whichever thread claims a part first runs it.
+ * Workers spin on shared counters for new work (waking a sleeping thread costs ~50 µs here, spinning well under
+ * 1 µs) and sleep only after ~2 ms without any. Node only (worker_threads, reached without a static import so that
+ * browser bundles load this file).
  */
 import type { WasmMemory, WasmModule } from './detect.js';
 
-/** Multiply-adds (or the like) a thread should get at least for a split to pay: a hand-off costs ~1–2 µs. */
+/**
+ * Multiply-adds (or the like) a thread should get at least for a split to pay: recording a part and handing it over
+ * cost a few µs (N1's 10×784×100 products ran slower on two threads at 200k).
+ */
 export const MIN_WORK_PER_THREAD = 1_000_000;
 
 /** The module's kernels a worker can run, by index in recorded lists. */
