@@ -33,6 +33,12 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     return { ...padded(g), K, Kp: Math.ceil(K / 4) * 4, P: g.outR * g.outW };
   };
 
+  /**
+   * Geometries these kernels take: stride 1 and nothing empty (their loops run at least once; the ops' own code
+   * handles empty batches, channels and outputs).
+   */
+  const takes = (g: ConvGeometry) => g.strideR === 1 && g.strideW === 1 && [g.batch, g.inC, g.outC, g.fR, g.fW, g.outR, g.outW].every((d) => d > 0);
+
   /** The byte address of an array the kernels can use in place (in the heap), if it is one. */
   const inHeap = (a: TypedArray) => (a instanceof Float32Array ? wasm.heap?.addressOf(a) : undefined);
   /** Images used in place where they need no padding and are in the heap. */
@@ -70,7 +76,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   }
 
   function forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean {
-    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    if (!takes(g)) return false;
     const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
     const { Hp, Wp } = padded(g);
     const K = C * fR * fW;
@@ -121,7 +127,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   }
 
   function gradInputs(g: ConvGeometry, w: TypedArray, gz: TypedArray, flip: boolean, gx: TypedArray): boolean {
-    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    if (!takes(g)) return false;
     const { batch, inC: C, inR, inW, fR, fW, outC: O, outR, outW } = g;
     const { Hp, Wp, K, Kp, P } = sizes(g);
     const nP = Math.ceil(P / 8) * 8;
@@ -163,7 +169,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
   }
 
   function gradFilters(g: ConvGeometry, x: TypedArray, gz: TypedArray, flip: boolean, gw: TypedArray): boolean {
-    if (g.strideR !== 1 || g.strideW !== 1) return false;
+    if (!takes(g)) return false;
     const { inC: C, fR, fW, outC: O } = g;
     const K = C * fR * fW;
     const accOff = K >= 128 ? gradFiltersGrouped(g, x, gz) : gradFiltersByImage(g, x, gz);

@@ -32,7 +32,7 @@ export function wasmPoolPerform(node: Apply, wasm: WasmGemm): Perform | undefine
     const [h, w] = x.shape.slice(-2) as [number, number];
     const [oh, ow] = [h >> 1, w >> 1];
     const addresses = [...inputs, outputs[0]!].map((a) => heap.addressOf(a.data));
-    if (addresses.some((a) => a === undefined) || oh === 0 || ow === 0 || (!grad && outputs[0]!.size !== (x.size / (h * w)) * oh * ow)) {
+    if (addresses.some((a) => a === undefined) || oh === 0 || ow === 0 || x.size === 0 || (!grad && outputs[0]!.size !== (x.size / (h * w)) * oh * ow)) {
       poolStats.js++;
       return n.op.perform(inputs, outputs, n);
     }

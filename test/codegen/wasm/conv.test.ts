@@ -88,4 +88,34 @@ describe.skipIf(!wasmSimdAvailable())('convolutions as whole wasm kernels', () =
       });
     }
   });
+
+  it("empty batches, channels and filter banks run the ops' own code (found by the fuzzer: out-of-bounds before)", () => {
+    for (const [xs, ws] of [
+      [
+        [1, 0, 1, 1],
+        [1, 0, 1, 1],
+      ],
+      [
+        [0, 2, 5, 5],
+        [3, 2, 3, 3],
+      ],
+      [
+        [2, 2, 5, 5],
+        [0, 2, 3, 3],
+      ],
+    ]) {
+      const results = (['auto', 'off'] as const).map((wasm) => {
+        theano.config.wasm = wasm;
+        const [x, w] = [T.ftensor4('x'), T.ftensor4('w')];
+        const y = T.nnet.conv2d(x, w);
+        const f = theano.function([x, w], [y, ...T.grad(T.sum(y), [x, w])]);
+        const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+        return f(theano.ndarray(new Float32Array(size(xs!)).fill(1), xs!), theano.ndarray(new Float32Array(size(ws!)).fill(1), ws!)).map((a) => [
+          a.shape,
+          Array.from(a.data),
+        ]);
+      });
+      expect(results[0]).toEqual(results[1]);
+    }
+  });
 });

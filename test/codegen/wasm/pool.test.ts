@@ -56,4 +56,15 @@ describe.skipIf(!wasmSimdAvailable() || !defaultWasmGemm()?.heap)('2×2 max pool
     );
     expect(ran).toBeGreaterThan(100);
   });
+
+  it('an empty batch runs the JS kernel', () => {
+    const x = T.ftensor4('x');
+    const out = T.signal.maxPool2d(x, { ws: [2, 2], ignoreBorder: true });
+    const f = theano.function([x], [out, T.grad(T.sum(out), x)]);
+    const [y, gx] = f(theano.ndarray(new Float32Array(0), [0, 3, 4, 4]));
+    expect([y!.shape, gx!.shape]).toEqual([
+      [0, 3, 2, 2],
+      [0, 3, 4, 4],
+    ]);
+  });
 });
