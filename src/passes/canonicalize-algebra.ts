@@ -1,6 +1,6 @@
 import { isFloat, isInteger } from '../ir/dtype.js';
 import { apply1 } from '../ir/op.js';
-import type { Variable } from '../ir/variable.js';
+import { Constant, type Variable } from '../ir/variable.js';
 import { Elemwise } from '../ops/elemwise/elemwise.js';
 import { mul } from '../ops/elemwise/mul.js';
 import { zerosLike } from '../ops/grad-helpers.js';
@@ -47,7 +47,7 @@ export const expOfLog: Rule = {
 
 export const sumOfScaled: Rule = {
   name: 'sumOfScaled',
-  doc: 'sum(s * x), mean(s * x) -> s * sum(x), s * mean(x) for a scalar s: one multiply instead of one per element',
+  doc: 'sum(s * x), mean(s * x) -> s * sum(x), s * mean(x) for a finite constant s: one multiply instead of one per element (an infinite or unknown s would turn sums over 0 * s terms or empty axes from NaN/0 into other values)',
   tags: ['canonicalize'],
   tracks: ['sum', 'mean'],
   rewrite(node, fg) {
@@ -57,7 +57,8 @@ export const sumOfScaled: Rule = {
     for (const k of [0, 1]) {
       const s = asScalar(m.inputs[k]!);
       const x = m.inputs[1 - k]!;
-      if (!s || s.dtype !== out.dtype || x.dtype !== out.dtype || x.ndim !== m.outputs[0]!.ndim) continue;
+      if (!(s instanceof Constant) || !Number.isFinite(s.value.item()) || s.dtype !== out.dtype || x.dtype !== out.dtype || x.ndim !== m.outputs[0]!.ndim)
+        continue;
       return [mul(s, apply1(node.op, [x]))];
     }
     return null;

@@ -76,6 +76,13 @@ describe('algebraic identities: graph before -> after', () => {
     expect(after([x], T.mean(T.mul(3, x)), sumOfScaled).ops).toEqual(['mean{axis=(0,1)}', 'mul']);
     const y = T.dmatrix('y');
     expect(after([x, y], T.sum(x.mul(y)), sumOfScaled).fired).toBe(0);
+    // Not for an infinite or a variable scale: sum(-inf * x) over an empty axis is 0, -inf * sum(x) is NaN
+    // (found by the fuzzer, seed 4242).
+    const s = T.dscalar('s');
+    expect(after([x, s], T.sum(x.mul(s)), sumOfScaled).fired).toBe(0);
+    expect(after([x], T.sum(x.mul(T.log(T.constant(0))), 1), sumOfScaled).fired).toBe(0);
+    const f = theano.function([x], T.sum(x.mul(T.log(T.constant(0))), 1));
+    expect(f(theano.ndarray(new Float64Array(0), [2, 0])).toArray()).toEqual([0, 0]);
   });
 });
 
