@@ -129,7 +129,7 @@ export class Gemm implements Op {
     const [rows, cols] = out.shape as [number, number];
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
-        const zv = z.data[(z.shape[0] === 1 ? 0 : i * cols) + (z.shape[1] === 1 ? 0 : j)]!;
+        const zv = z.data[(z.shape[0] === 1 ? 0 : i * z.shape[1]!) + (z.shape[1] === 1 ? 0 : j)]!;
         out.data[i * cols + j] = r(r(beta * zv) + prod.data[(m === 1 ? 0 : i * n) + (n === 1 ? 0 : j)]!);
       }
     }

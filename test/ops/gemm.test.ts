@@ -89,6 +89,26 @@ describe('gemm', () => {
     ]);
   });
 
+  it('a column Z and a one-row product broadcast against each other into an outer sum (found by the fuzzer, seed 8080)', () => {
+    const f = compile({ transA: false, transB: false, accumulate: true });
+    // Z (3, 1) + 1 · [1 2] · I (1, 2) -> (3, 2): Z's rows are one value each.
+    const got = f(
+      [[10], [20], [30]],
+      1,
+      1,
+      [[1, 2]],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    ).toArray();
+    expect(got).toEqual([
+      [11, 12],
+      [21, 22],
+      [31, 32],
+    ]);
+  });
+
   it('zeros of A still give NaN against an Inf or NaN in B (0 * Inf is NaN)', () => {
     const f = compile({ transA: false, transB: false, accumulate: false });
     const A = Array.from({ length: 4 }, () => [0, 0, 0, 1]);
