@@ -62,8 +62,12 @@ export function compileAndCompare(
     const b = opt[k]!;
     if (a.dtype !== b.dtype) throw new FuzzFailure(`${what}: output ${k} is ${b.dtype} after optimisation but ${a.dtype} as written`);
     // Theano's canonicalization rewrites x * 0 to 0 (local_mul_zero): where the graph as written gives NaN
-    // (0 * NaN), the optimised one may give a number. Only that direction is allowed.
-    const cured = a.data.map((v, i) => (Number.isNaN(v) && !Number.isNaN(b.data[i]!) ? b.data[i]! : v));
+    // (0 * NaN), the optimised one may give a number. And the stabilize phase exists to turn ±Inf from an
+    // overflowing or underflowing step (log(sigmoid(x)) at large |x|, log(softmax)) into the finite value. Only
+    // those directions are allowed.
+    const cured = a.data.map((v, i) =>
+      !Number.isFinite(v) && Number.isFinite(b.data[i]!) ? b.data[i]! : Number.isNaN(v) && !Number.isNaN(b.data[i]!) ? b.data[i]! : v,
+    );
     const d = compareValues
       ? disagreement(b, { shape: a.shape, data: cured }, a.dtype === 'float32' ? 1e-4 : 1e-9, 1e-5)
       : a.shape.join() === b.shape.join()
