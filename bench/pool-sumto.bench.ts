@@ -1,6 +1,7 @@
 /**
  * network3's max pooling (ws 2, mode max), its gradient and sumTo (a conv bias gradient), float32, mini-batch
- * 10: the kernels as they were before the fast paths (copied below) against the ops' perform now, in one run.
+ * 10: the kernels as they were before the fast paths (the general window-table kernels, and sumTo's old loop copied
+ * below) against the ops' perform now, in one run.
  * Old and new are timed in alternating chunks of calls; prints each one's median µs per call over the chunks
  * and checks that both give the same bits.
  *
@@ -10,13 +11,12 @@ import { T } from '../src/index.js';
 import { NDArray } from '../src/ir/ndarray.js';
 import type { TypedArray } from '../src/ir/dtype.js';
 import type { Apply } from '../src/ir/variable.js';
-import { GeometryCache, resolvePoolOptions, type PoolGeometry } from '../src/ops/pool-geometry.js';
-import { pool2d } from '../src/ops/pool2d.js';
-import { pool2dGrad } from '../src/ops/pool2d-grad.js';
+import { GeometryCache, resolvePoolOptions } from '../src/ops/pool-geometry.js';
+import { pool2d, poolMaxF32 } from '../src/ops/pool2d.js';
+import { maxGrad, pool2dGrad } from '../src/ops/pool2d-grad.js';
 import { sumTo } from '../src/ops/sum-to.js';
 
 const chunks = Number(process.argv[2] ?? 15);
-const pick = new Float64Array(2); // oldMaxGrad's
 
 function rand(shape: number[], seed: number): NDArray {
   let s = seed >>> 0;
@@ -70,7 +70,7 @@ for (const shape of [
   const zOld = NDArray.zeros('float32', pooledShape);
   const zNew = NDArray.zeros('float32', pooledShape);
   const [old, now] = compare(
-    () => oldPoolMaxF32(new Int32Array(x.data.buffer), new Int32Array(zOld.data.buffer), geometry),
+    () => poolMaxF32(new Int32Array(x.data.buffer), new Int32Array(zOld.data.buffer), geometry),
     () => fwd.op.perform([x], [zNew], fwd),
   );
   report(`maxPool2d (${shape.join(',')})`, [old, now], x.size, sameBits(zOld.data, zNew.data));
@@ -80,7 +80,7 @@ for (const shape of [
   const gxOld = NDArray.zeros('float32', shape);
   const gxNew = NDArray.zeros('float32', shape);
   const grad = compare(
-    () => oldMaxGrad(x.data, zNew.data, gz.data, gxOld.data, geometry),
+    () => (gxOld.data.fill(0), maxGrad(x.data, zNew.data, gz.data, gxOld.data, geometry)),
     () => bwd.op.perform([x, zNew, gz], [gxNew], bwd),
   );
   report(`maxPool2dGrad (${shape.join(',')})`, grad, x.size, sameBits(gxOld.data, gxNew.data));
@@ -112,71 +112,7 @@ for (const [gShape, outShape] of [
   report(`sumTo (${gShape!.join(',')}) → (${outShape!.join(',')})`, times, g.size, sameBits(outOld.data, outNew.data));
 }
 
-/* The kernels before the fast paths, as they were in src/ops/pool2d.ts, pool2d-grad.ts and sum-to.ts. */
-
-function oldPoolMaxF32(XI: Int32Array, OI: Int32Array, g: PoolGeometry): void {
-  const { w, rows, cols, planes } = g;
-  const plane = g.h * w;
-  const oh = rows.length;
-  const ow = cols.length;
-  const rs = rows.start;
-  const re = rows.end;
-  const cs = cols.start;
-  const ce = cols.end;
-  let o = 0;
-  for (let n = 0, base = 0; n < planes; n++, base += plane) {
-    for (let i = 0; i < oh; i++) {
-      const r0 = base + rs[i]! * w;
-      const r1 = base + re[i]! * w;
-      for (let j = 0; j < ow; j++) {
-        const c0 = cs[j]!;
-        const c1 = ce[j]!;
-        let bestKey = -0x80000000;
-        let best = 0;
-        let nan = 0;
-        for (let r = r0; r < r1; r += w) {
-          for (let k = r + c0, e = r + c1; k < e; k++) {
-            const bits = XI[k]!;
-            const key = bits ^ ((bits >> 31) & 0x7fffffff);
-            const take = -(key > bestKey);
-            bestKey ^= (bestKey ^ key) & take;
-            best ^= (best ^ bits) & take;
-            nan |= -((bits & 0x7fffffff) > 0x7f800000);
-          }
-        }
-        OI[o++] = (best & ~nan) | (0x7fc00000 & nan);
-      }
-    }
-  }
-}
-
-function oldMaxGrad(X: TypedArray, Z: TypedArray, GZ: TypedArray, GX: TypedArray, g: PoolGeometry): void {
-  GX.fill(0);
-  const { w, rows, cols, planes } = g;
-  const plane = g.h * w;
-  const oh = rows.length;
-  const ow = cols.length;
-  const rs = rows.start;
-  const re = rows.end;
-  const cs = cols.start;
-  const ce = cols.end;
-  let o = 0;
-  for (let n = 0, base = 0; n < planes; n++, base += plane) {
-    for (let i = 0; i < oh; i++) {
-      const r0 = base + rs[i]! * w;
-      const r1 = base + re[i]! * w;
-      for (let j = 0; j < ow; j++, o++) {
-        const c0 = cs[j]!;
-        const c1 = ce[j]!;
-        const m = Z[o]!;
-        pick[1] = GZ[o]!;
-        for (let r = r0; r < r1; r += w) {
-          for (let k = r + c0, e = r + c1; k < e; k++) GX[k] += pick[+(X[k] === m)]!;
-        }
-      }
-    }
-  }
-}
+/* sumTo before its fast path, as it was in src/ops/sum-to.ts (pooling's old kernels are still the general path). */
 
 function oldSumTo(g: NDArray, out: NDArray): void {
   const o = out.data;

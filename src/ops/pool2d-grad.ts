@@ -189,7 +189,7 @@ function l2SecondDerivatives(p: PoolParams, x: Variable, z: Variable, gz: Variab
 /** [0, value]: indexed by a comparison's result, it adds a value only where the comparison holds. */
 const pick = new Float64Array(2);
 
-function maxGrad(X: TypedArray, Z: TypedArray, GZ: TypedArray, GX: TypedArray, g: PoolGeometry): void {
+export function maxGrad(X: TypedArray, Z: TypedArray, GZ: TypedArray, GX: TypedArray, g: PoolGeometry): void {
   const { w, rows, cols, planes } = g;
   const plane = g.h * w;
   const oh = rows.length;

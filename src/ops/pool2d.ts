@@ -135,7 +135,7 @@ function poolMax(X: TypedArray, O: TypedArray, g: PoolGeometry): void {
  * times faster on the book's shapes. Exact: the output is the winning element's bits. NaN wins (as Math.max):
  * a NaN seen in the window sets a flag, and the window's result becomes NaN. -0 ranks below +0, as in Math.max.
  */
-function poolMaxF32(XI: Int32Array, OI: Int32Array, g: PoolGeometry): void {
+export function poolMaxF32(XI: Int32Array, OI: Int32Array, g: PoolGeometry): void {
   const { w, rows, cols, planes } = g;
   const plane = g.h * w;
   const oh = rows.length;
