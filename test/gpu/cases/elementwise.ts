@@ -1,0 +1,3 @@
+import type { GpuCase } from './types.js';
+
+export const ELEMENTWISE_CASES: GpuCase[] = [];
