@@ -23,6 +23,13 @@ export interface KernelProfile {
 export interface Executable {
   /** Output arrays are the executable's own buffers: valid until the next call. */
   run(leafValue: (v: Variable) => NDArray): NDArray[];
+  /** The same call for backends that may answer asynchronously (gpu.js's webgpu mode). */
+  runAsync?(leafValue: (v: Variable) => NDArray): Promise<NDArray[]>;
+  /**
+   * The executable applies the updates itself (keeping new values on a device) and returns only the outputs that
+   * are not updates; otherwise the caller writes the update outputs into the shared variables.
+   */
+  readonly ownsUpdates?: boolean;
   kernels(): KernelInfo[];
   /** Per-kernel timings, when prepared with `profile: true`. */
   profile(): KernelProfile[] | undefined;

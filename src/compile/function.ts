@@ -2,6 +2,7 @@ import type { Backend, Executable, KernelInfo } from '../codegen/backend.js';
 import { profileReport, type ProfileReport } from './profile.js';
 import { checkAgainstReference } from './debug-mode.js';
 import { ReferenceCpuBackend } from '../codegen/cpu/reference-backend.js';
+import { gpuBackend } from '../codegen/gpu/gpu-backend.js';
 import { FunctionGraph } from '../ir/fgraph.js';
 import { NDArray } from '../ir/ndarray.js';
 import { Constant, SharedVariable, Variable } from '../ir/variable.js';
@@ -27,6 +28,10 @@ export interface FunctionOptions {
   profile?: boolean;
   /** Skip the default updates of shared variables (random streams then repeat their numbers). */
   noDefaultUpdates?: boolean;
+  /** 'cpu' or 'gpu' (default: config.device). DEBUG_MODE and NAN_GUARD run on the CPU. */
+  device?: 'cpu' | 'gpu';
+  /** gpu.js mode for device 'gpu' (default: config.gpuMode). */
+  gpuMode?: string;
 }
 
 /** A compiled function: call it for its outputs; updates are applied after every call. */
@@ -81,7 +86,7 @@ export function compileFunction(
     : undefined;
   const phases = optimize(fg, mode);
   const nOut = userOutputs.length;
-  const backend: Backend = new ReferenceCpuBackend();
+  const backend: Backend = chooseBackend(opts, mode);
   // DEBUG_MODE's reference reads the shared variables after the call: they must keep their old values till then.
   const updateTargets = mode === 'DEBUG_MODE' ? undefined : new Map(updates.map(([shared], k) => [fg.outputs[nOut + k]!, shared as Variable]));
   // FAST_COMPILE runs the reference kernels, as Theano's runs Python implementations instead of compiled C.
@@ -99,7 +104,7 @@ export function compileFunction(
       `compiled function '${fname}' (${mode}): ${phases[0]?.nodesBefore ?? 0} -> ${fg.toposort().length} nodes, ${updates.length} updates, backend ${backend.name}`,
   );
 
-  const call = (args: InputArg[]): NDArray | NDArray[] => {
+  const valuesOf = (args: InputArg[]): Map<Variable, NDArray> => {
     if (args.length !== inputs.length) {
       const names = inputs.map((v) => v.name ?? '<unnamed>').join(', ');
       throw new InputValueError(
@@ -108,10 +113,16 @@ export function compileFunction(
     }
     const values = new Map<Variable, NDArray>();
     inputs.forEach((v, i) => values.set(v, toInputValue(args[i]!, v, i, opts.allowInputDowncast, fname)));
-    const results = exe.run((leaf) => leafValue(leaf, values));
+    return values;
+  };
+  const finishCall = (results: NDArray[], values: Map<Variable, NDArray>): NDArray | NDArray[] => {
     if (pair) checkAgainstReference(pair, results, cloned, (leaf) => leafValue(leaf, values));
     // Results are the executable's reusable buffers: hand out copies, and write updates only after all outputs.
     const outs = results.slice(0, nOut).map((a) => a.copy());
+    if (!exe.ownsUpdates) applyUpdates(results);
+    return single ? outs[0]! : outs;
+  };
+  const applyUpdates = (results: NDArray[]): void => {
     const newValues = updates.map(([shared], k) => {
       const v = results[nOut + k]!;
       const computed = fg.outputs[nOut + k]!.owner !== null;
@@ -119,22 +130,24 @@ export function compileFunction(
       if (computed && v === shared.value) return undefined;
       return v === shared.value || !computed ? v.copy() : v;
     });
-    updates.forEach(([shared], k) => newValues[k] && writeShared(shared, newValues[k]));
-    return single ? outs[0]! : outs;
+    updates.forEach(([shared], k) => (newValues[k] ? writeShared(shared, newValues[k]) : shared.markChanged()));
+  };
+  const call = (args: InputArg[]): NDArray | NDArray[] => {
+    const values = valuesOf(args);
+    return finishCall(
+      exe.run((leaf) => leafValue(leaf, values)),
+      values,
+    );
+  };
+  const callAsync = async (args: InputArg[]): Promise<NDArray | NDArray[]> => {
+    if (!exe.runAsync) return call(args);
+    const values = valuesOf(args);
+    return finishCall(await exe.runAsync((leaf) => leafValue(leaf, values)), values);
   };
 
   const f = ((...args: InputArg[]) => call(args)) as TsanoFunction<NDArray | NDArray[]>;
   Object.defineProperties(f, {
-    run: {
-      value: (...args: InputArg[]) =>
-        new Promise((resolve, reject) => {
-          try {
-            resolve(call(args));
-          } catch (e) {
-            reject(e);
-          }
-        }),
-    },
+    run: { value: (...args: InputArg[]) => callAsync(args) },
     kernels: { value: () => exe.kernels() },
     driverSource: { value: () => exe.driverSource?.() },
     profile: { value: () => profileReport(exe, fname) },
@@ -157,8 +170,18 @@ function leafValue(leaf: Variable, inputs: Map<Variable, NDArray>): NDArray {
 /** Writes an update into the shared variable's storage (in place when the shape is unchanged). */
 function writeShared(shared: SharedVariable, value: NDArray): void {
   const cur = shared.value;
-  if (cur.dtype === value.dtype && cur.shape.length === value.shape.length && cur.shape.every((d, i) => d === value.shape[i])) cur.data.set(value.data);
-  else shared.setStorage(value.copy());
+  if (cur.dtype === value.dtype && cur.shape.length === value.shape.length && cur.shape.every((d, i) => d === value.shape[i])) {
+    cur.data.set(value.data);
+    shared.markChanged();
+  } else shared.setStorage(value.copy());
+}
+
+/** device=gpu runs on a gpu.js backend where its mode starts (else on the CPU, after a warning); DEBUG_MODE and NAN_GUARD check values on the CPU. */
+function chooseBackend(opts: FunctionOptions, mode: Mode): Backend {
+  const device = opts.device ?? config.device;
+  if (device !== 'cpu' && device !== 'gpu') throw new CompileError(`theano.function: device ${String(device)} is not one of cpu, gpu`);
+  if (device === 'cpu' || mode === 'DEBUG_MODE' || mode === 'NAN_GUARD') return new ReferenceCpuBackend();
+  return gpuBackend(opts.gpuMode ?? config.gpuMode, config.forceDevice) ?? new ReferenceCpuBackend();
 }
 
 const MODES: readonly Mode[] = ['FAST_RUN', 'FAST_COMPILE', 'DEBUG_MODE', 'NAN_GUARD'];

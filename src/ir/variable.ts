@@ -77,6 +77,10 @@ export class SharedVariable extends Variable {
    * `default_update`): how random streams advance on each call.
    */
   defaultUpdate: Variable | undefined;
+  /** Counts changes of the value, so that copies of it elsewhere (a GPU's) know when they are stale. */
+  private changes = 0;
+  /** A newer value that lives on a device (a GPU function's update): read back on the next host read. */
+  private readBack: (() => NDArray) | undefined;
   constructor(type: TensorType, value: NDArray, name?: string) {
     super(type, null, 0, name);
     this.storage = value;
@@ -84,7 +88,27 @@ export class SharedVariable extends Variable {
 
   /** A copy of the value, or the stored array itself with `borrow: true` (later updates then show through it). */
   getValue(opts: { borrow?: boolean } = {}): NDArray {
-    return opts?.borrow ? this.storage : this.storage.copy();
+    const v = this.value;
+    return opts?.borrow ? v : v.copy();
+  }
+
+  /** How many times the value has changed (compiled functions' updates, setValue). */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Records that the stored array was written (updates applied in place). */
+  markChanged(): void {
+    this.changes++;
+  }
+
+  /**
+   * The value's newest copy is on a device: `readBack` fetches it when the host next reads the value. Returns the
+   * new version, under which the device's copy is current.
+   */
+  setDeviceValue(readBack: () => NDArray): number {
+    this.readBack = readBack;
+    return ++this.changes;
   }
 
   /**
@@ -101,19 +125,26 @@ export class SharedVariable extends Variable {
           `${label}: expected ${this.dtype} values; got ${arr.dtype}, which may lose precision (convert it with .astype('${this.dtype}'))`,
         );
       }
-      this.storage = arr.astype(this.dtype);
+      this.setStorage(arr.astype(this.dtype));
       return;
     }
-    this.storage = opts?.borrow ? arr : arr.copy();
+    this.setStorage(opts?.borrow ? arr : arr.copy());
   }
 
   /** Replaces the stored array as it is (the runtime uses it for updates that change shape). */
   setStorage(value: NDArray): void {
     this.storage = value;
+    this.readBack = undefined;
+    this.changes++;
   }
 
-  /** The stored array, for the runtime. */
+  /** The stored array, for the runtime (fetched from the device first when a GPU function updated it). */
   get value(): NDArray {
+    if (this.readBack) {
+      const read = this.readBack;
+      this.readBack = undefined;
+      this.storage = read();
+    }
     return this.storage;
   }
 }

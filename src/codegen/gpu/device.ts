@@ -23,9 +23,6 @@ interface GpuJsInstance {
 }
 const { GPU } = gpujs as unknown as { GPU: (new (settings: { mode: string }) => GpuJsInstance) & { isWebGPUAvailable?: () => Promise<boolean> } };
 
-/** gpu.js modes a user may ask for (`config.gpuMode`); 'gpu' lets gpu.js choose (headlessgl in Node when it works). */
-export const GPU_MODES = ['gpu', 'cpu', 'webasm', 'headlessgl', 'webgl', 'webgl2', 'webgpu'] as const;
-
 /** gpu.js modes whose kernels answer with Promises: a compiled function there runs only through `await f.run()`. */
 export function isAsyncMode(mode: string): boolean {
   return mode === 'webgpu';
@@ -37,20 +34,32 @@ export function isAsyncMode(mode: string): boolean {
  */
 export class GpuDevice {
   readonly mode: string;
-  private readonly gpu: GpuJsInstance;
+  private instance: GpuJsInstance | undefined;
   private readonly kernels = new Map<string, GpuJsKernel>();
   private live = 0;
   /** Whether calls answer synchronously (every mode but webgpu). */
   readonly sync: boolean;
 
+  /** webgpu starts only after `await prepare()` (Node needs navigator.gpu set up first); other modes start here. */
   constructor(mode: string) {
-    try {
-      this.gpu = new GPU({ mode });
-    } catch (e) {
-      throw new BackendError(`gpu backend: gpu.js cannot start mode '${mode}': ${(e as Error).message}`);
-    }
+    this.sync = !isAsyncMode(mode);
+    if (this.sync) this.instance = startGpuJs(mode);
     this.mode = mode === 'gpu' ? resolvedMode(this.gpu) : mode;
-    this.sync = !isAsyncMode(this.mode);
+  }
+
+  /** Makes the device ready: for webgpu, finds an adapter (in Node through the `webgpu` package). */
+  async prepare(): Promise<void> {
+    if (this.instance) return;
+    if (!(await prepareWebGpu()))
+      throw new BackendError(
+        `gpu backend: gpu.js mode 'webgpu' found no WebGPU adapter (in Node: install the 'webgpu' package and, without a GPU, point VK_ICD_FILENAMES at a Vulkan driver such as Chromium's SwiftShader)`,
+      );
+    this.instance = startGpuJs(this.mode);
+  }
+
+  private get gpu(): GpuJsInstance {
+    if (!this.instance) throw new BackendError(`gpu backend: mode '${this.mode}' is not ready: await its preparation first (f.run does)`);
+    return this.instance;
   }
 
   /** How many device arrays are allocated and not yet deleted. */
@@ -122,7 +131,7 @@ export class GpuDevice {
   }
 
   destroy(): void {
-    this.gpu.destroy();
+    this.instance?.destroy();
     this.kernels.clear();
   }
 }
@@ -136,22 +145,42 @@ export function andThen<T, U>(v: MaybePromise<T> | unknown, f: (x: T) => U): May
   return v instanceof Promise ? v.then(f) : f(v as T);
 }
 
+function startGpuJs(mode: string): GpuJsInstance {
+  try {
+    return new GPU({ mode });
+  } catch (e) {
+    throw new BackendError(`gpu backend: gpu.js cannot start mode '${mode}': ${(e as Error).message}`);
+  }
+}
+
+const KERNEL_MODES: Record<string, string> = {
+  HeadlessGLKernel: 'headlessgl',
+  WebGL2Kernel: 'webgl2',
+  WebGLKernel: 'webgl',
+  WebAssemblyKernel: 'webasm',
+  CPUKernel: 'cpu',
+  WebGPUKernel: 'webgpu',
+};
+
 /** gpu.js's choice in its automatic mode: the kernel class a probe kernel got. */
 function resolvedMode(gpu: GpuJsInstance): string {
   const probe = gpu.createKernel('function () { return 1; }', { output: [1] });
-  const name = (probe.kernel?.constructor as { mode?: string } | undefined)?.mode;
-  return name ?? gpu.mode;
+  probe();
+  return KERNEL_MODES[probe.kernel?.constructor.name ?? ''] ?? gpu.mode;
 }
 
 /**
  * In Node, gpu.js's webgpu mode needs `navigator.gpu`: this sets it up from the `webgpu` package (Dawn) when it is
  * installed and nothing has provided one. Returns whether an adapter answered.
  */
+/** A variable, so that bundlers for the browser (where navigator.gpu exists) leave Dawn's Node package out. */
+const WEBGPU_PACKAGE = 'webgpu';
+
 export async function prepareWebGpu(): Promise<boolean> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
     try {
-      const webgpu = (await import(/* @vite-ignore */ 'webgpu' as string)) as { create: (o: string[]) => unknown; globals: object };
+      const webgpu = (await import(/* @vite-ignore */ WEBGPU_PACKAGE)) as { create: (o: string[]) => unknown; globals: object };
       Object.assign(globalThis, webgpu.globals);
       Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: webgpu.create([]) }, configurable: true, writable: true });
     } catch {
