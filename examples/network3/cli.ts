@@ -27,6 +27,12 @@ export interface RunConfig {
   members: number | null;
 }
 
+/** Where the compiled functions run (theano.config.device / gpuMode, as THEANO_FLAGS=device=gpu would set). */
+export interface CliDevice {
+  device?: 'cpu' | 'gpu';
+  gpuMode?: string;
+}
+
 export interface CliFiles {
   /** Per-epoch results (JSON); the curves, diagnostics and pictures go beside it. */
   results?: string;
@@ -36,7 +42,7 @@ export interface CliFiles {
   load?: string;
 }
 
-export type ParsedArgs = { help: true } | ({ help: false; config: RunConfig } & CliFiles);
+export type ParsedArgs = { help: true } | ({ help: false; config: RunConfig } & CliFiles & CliDevice);
 
 export const USAGE = `Usage: npm run network3 -- [options]
 
@@ -70,6 +76,10 @@ Options:
                           <file>.misclassified.svg (the misclassified test digits)
   --train-eval-size <n>   training images on which --results measures the training accuracy
                           each epoch (default 10000; 0: off)
+  --device <cpu|gpu>      where the compiled functions run (default: TSANO_FLAGS' device, cpu);
+                          gpu runs gpu.js kernels (on a software renderer: slow)
+  --gpu-mode <mode>       gpu.js mode for --device gpu: gpu (gpu.js chooses), headlessgl, webasm,
+                          cpu (default: TSANO_FLAGS' gpuMode, gpu)
   -h, --help              show this help
 
 Experiments:
@@ -111,6 +121,8 @@ export function parseCli(argv: readonly string[], experimentOfFile?: (path: stri
       load: { type: 'string' },
       results: { type: 'string' },
       'train-eval-size': { type: 'string' },
+      device: { type: 'string' },
+      'gpu-mode': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -146,12 +158,22 @@ export function parseCli(argv: readonly string[], experimentOfFile?: (path: stri
   ] as const) {
     if (config.miniBatchSize > n) throw new Error(`--mini-batch-size ${config.miniBatchSize} is larger than --${flag} ${n}`);
   }
-  const files: CliFiles = {};
+  if (values.device !== undefined && values.device !== 'cpu' && values.device !== 'gpu') throw new Error(`--device must be cpu or gpu; got '${values.device}'`);
+  if (values['gpu-mode'] !== undefined && !GPU_MODES.includes(values['gpu-mode']))
+    throw new Error(
+      `--gpu-mode must be one of ${GPU_MODES.join(', ')}; got '${values['gpu-mode']}' (webgpu answers asynchronously: not for this synchronous training loop)`,
+    );
+  const device: CliDevice = {};
+  if (values.device !== undefined) device.device = values.device;
+  if (values['gpu-mode'] !== undefined) device.gpuMode = values['gpu-mode'];
+  const files: CliFiles & CliDevice = { ...device };
   if (values.results !== undefined) files.results = values.results;
   if (values.save !== undefined) files.save = values.save;
   if (values.load !== undefined) files.load = values.load;
   return { help: false, config, ...files };
 }
+
+const GPU_MODES = ['gpu', 'headlessgl', 'webgl', 'webgl2', 'webasm', 'cpu'];
 
 /** The config an experiment runs with by default (the book's hyper-parameters and data). */
 export function defaultConfig(name: string, overrides: Partial<RunConfig> = {}): RunConfig {

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as theano from 'tsano';
 import { USAGE, parseCli, type ParsedArgs } from './cli.js';
 import { getExperiment } from './experiments.js';
 import { networkFileExperiment } from './persistence.js';
@@ -39,6 +40,8 @@ export function main(argv: readonly string[], io: { out?: (s: string) => void; e
     return 0;
   }
   const { config } = parsed;
+  if (parsed.device) theano.config.device = parsed.device;
+  if (parsed.gpuMode) theano.config.gpuMode = parsed.gpuMode;
   const schedule = config.etaSchedule === 'constant' ? '' : ` (${config.etaSchedule})`;
   const extras = [
     config.members ? `${config.members} networks` : '',
@@ -47,7 +50,8 @@ export function main(argv: readonly string[], io: { out?: (s: string) => void; e
   ].filter(Boolean);
   out(
     `Running experiment ${config.experiment}: ${config.epochs} epochs, mini-batch ${config.miniBatchSize}, eta ${config.eta}${schedule}, lmbda ${config.lmbda}, seed ${config.seed}, ${config.trainSize} training images` +
-      (extras.length ? `, ${extras.join(', ')}` : ''),
+      (extras.length ? `, ${extras.join(', ')}` : '') +
+      (theano.config.device === 'gpu' ? `, device gpu (gpu.js mode ${theano.config.gpuMode})` : ''),
   );
   const opts: RunOptions = { log: out };
   if (parsed.results !== undefined) opts.results = parsed.results;

@@ -74,19 +74,17 @@ export class GpuExecutable implements Executable {
     this.updates = new Map();
     for (const [out, shared] of opts.updateTargets ?? []) this.updates.set(fg.outputs.indexOf(out), shared as SharedVariable);
     this.profiling = opts.profile ?? false;
+    constantsOfCollected.register(this, { device, arrays: this.constants });
   }
 
   run(leafValue: (v: Variable) => NDArray): NDArray[] {
-    const r = drive(this.call(leafValue));
-    if (r instanceof Promise) {
-      r.catch(() => undefined);
-      throw new BackendError(`gpu.js mode '${this.device.mode}' answers asynchronously: call the function with \`await f.run(...)\``);
-    }
-    return r;
+    if (!this.device.sync) throw new BackendError(`gpu.js mode '${this.device.mode}' answers asynchronously: call the function with \`await f.run(...)\``);
+    return drive(this.call(leafValue)) as NDArray[];
   }
 
-  runAsync(leafValue: (v: Variable) => NDArray): Promise<NDArray[]> {
-    return Promise.resolve(drive(this.call(leafValue)));
+  async runAsync(leafValue: (v: Variable) => NDArray): Promise<NDArray[]> {
+    await this.device.prepare();
+    return drive(this.call(leafValue));
   }
 
   private *call(leafValue: (v: Variable) => NDArray): Generator<unknown, NDArray[], unknown> {
@@ -230,7 +228,7 @@ export class GpuExecutable implements Executable {
         return [{ name: node.op.toString(), backend: last === null ? 'host' : `gpu:${this.device.mode}`, ops, source }];
       }
       return last.stages.map((stage) => ({
-        name: stage.label ? `${node.op.toString()}:${stage.label}` : node.op.toString(),
+        name: stage.label && stage.label !== node.op.toString() ? `${node.op.toString()}:${stage.label}` : node.op.toString(),
         backend: `gpu:${this.device.mode}`,
         ops,
         source: this.device.sourceOf(stage) ?? stage.source,
@@ -238,6 +236,11 @@ export class GpuExecutable implements Executable {
     });
   }
 }
+
+/** A collected function's constants were uploaded once and are deleted with it (textures are not collected). */
+const constantsOfCollected = new FinalizationRegistry<{ device: GpuDevice; arrays: Map<Variable, DeviceArray> }>(({ device, arrays }) => {
+  for (const a of arrays.values()) device.delete(a);
+});
 
 /**
  * Whether a node belongs on the device: float64 stays on the host (GPU kernels are float32); so do empty arrays and

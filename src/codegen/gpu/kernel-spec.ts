@@ -55,7 +55,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /**
  * Statements that split the flat index `flat` into per-axis coordinates `${prefix}0..` of `shape` (outermost first),
- * as gpu.js-safe float arithmetic (Math.floor of exact quotients: indices stay below 2^24).
+ * as gpu.js-safe float arithmetic (indices stay below 2^24, exact as floats).
  */
 export function unflattenIndex(flat: string, shape: readonly number[], prefix: string): string {
   const strides = stridesOf(shape);
@@ -65,7 +65,8 @@ export function unflattenIndex(flat: string, shape: readonly number[], prefix: s
     const name = `${prefix}${d}`;
     if (d === shape.length - 1) lines.push(`const ${name} = ${rest};`);
     else {
-      lines.push(`const ${name} = Math.floor(${rest} / ${strides[d]});`);
+      // + 0.5: a GPU may divide as x · (1/y), one ulp low at exact multiples; the index is an integer anyway.
+      lines.push(`const ${name} = Math.floor((${rest} + 0.5) / ${strides[d]});`);
       const next = `${prefix}r${d}`;
       lines.push(`const ${next} = ${rest} - ${name} * ${strides[d]};`);
       rest = next;
