@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as theano from '../../src/index.js';
 import { RandomState, type NDArray } from '../../src/index.js';
+import type { KernelInfo } from '../../src/codegen/backend.js';
 import { getExperiment } from '../../examples/network3/experiments.js';
 import { headSplit, sharedData } from '../../examples/network3/data.js';
 import { loadMnistSplits, type MnistSplit } from '../../examples/network3/mnist.js';
@@ -17,14 +18,14 @@ beforeAll(() => {
   training = headSplit(loadMnistSplits({ trainSize: BATCHES * MB }).training, BATCHES * MB);
 });
 
-async function train(fnOptions: { device: 'cpu' | 'gpu'; gpuMode?: string }): Promise<{ costs: number[]; weights: NDArray[] }> {
+async function train(fnOptions: { device: 'cpu' | 'gpu'; gpuMode?: string }): Promise<{ costs: number[]; weights: NDArray[]; kernels: KernelInfo[] }> {
   const exp = getExperiment('conv2-relu');
   const net = new Network(exp.layers(new RandomState(0), MB), MB);
   const eta = theano.shared(theano.ndarray(exp.eta), { name: 'eta' });
   const f = net.trainingFunction(sharedData(training), eta, exp.lmbda, BATCHES, fnOptions);
   const costs: number[] = [];
   for (let i = 0; i < BATCHES; i++) costs.push((await f.run(i)).item());
-  return { costs, weights: net.params.map((p) => p.getValue()) };
+  return { costs, weights: net.params.map((p) => p.getValue()), kernels: f.kernels() };
 }
 
 describe.each(gpuTestModes())('network3 conv2-relu on the GPU backend (%s)', (mode) => {
@@ -34,6 +35,11 @@ describe.each(gpuTestModes())('network3 conv2-relu on the GPU backend (%s)', (mo
     gpu.costs.forEach((c, i) => expect(c, `cost of mini-batch ${i}`).toBeCloseTo(cpu.costs[i]!, 3));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(gpu.costs.slice(-5))).toBeLessThan(mean(gpu.costs.slice(0, 5)));
+    // What runs is the device's own code: GLSL on the GL modes, WGSL on webgpu; only scalar shape arithmetic on the host.
+    const onDevice = gpu.kernels.filter((k) => k.backend === `gpu:${mode}`);
+    expect(onDevice.length).toBeGreaterThan(gpu.kernels.length * 0.7);
+    const marker: Record<string, RegExp> = { headlessgl: /void main\(void\)|gl_FragColor/, webgl2: /void main/, webgpu: /@compute/ };
+    if (marker[mode]) expect(onDevice.every((k) => marker[mode]!.test(k.source))).toBe(true);
     gpu.weights.forEach((w, k) => {
       const ref = cpu.weights[k]!;
       let scale = 0;
