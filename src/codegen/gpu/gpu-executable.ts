@@ -228,13 +228,19 @@ export class GpuExecutable implements Executable {
         return [{ name: node.op.toString(), backend: last === null ? 'host' : `gpu:${this.device.mode}`, ops, source }];
       }
       return last.stages.map((stage) => ({
-        name: stage.label && stage.label !== node.op.toString() ? `${node.op.toString()}:${stage.label}` : node.op.toString(),
+        name: stageName(node.op.toString(), stage.label),
         backend: `gpu:${this.device.mode}`,
         ops,
         source: this.device.sourceOf(stage) ?? stage.source,
       }));
     });
   }
+}
+
+/** `softmax:rowMax` for a stage of a node of several; the op's own name for its only or final stage. */
+function stageName(op: string, label: string | undefined): string {
+  const part = label?.startsWith(`${op}:`) ? label.slice(op.length + 1) : label;
+  return part && part !== op ? `${op}:${part}` : op;
 }
 
 /** A collected function's constants were uploaded once and are deleted with it (textures are not collected). */
