@@ -43,7 +43,11 @@ function build(e: Expr, leaves: Variable[]): Variable {
 }
 
 // Spread over [-3, 3] (fc.float favours 0 and tiny values, which would leave the ops' far branches untested).
-const valuesArb = (n: number) => fc.array(fc.integer({ min: -3000, max: 3000 }).map((v) => v / 1000), { minLength: n, maxLength: n });
+const valuesArb = (n: number) =>
+  fc.array(
+    fc.integer({ min: -3000, max: 3000 }).map((v) => v / 1000),
+    { minLength: n, maxLength: n },
+  );
 
 describe.each(gpuTestModes())('random fused expressions, GPU vs CPU (%s)', (mode) => {
   it('agree within float32 tolerances', { timeout: 300_000 }, async () => {
