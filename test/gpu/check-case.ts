@@ -28,10 +28,13 @@ export async function performOnGpu(device: GpuDevice, node: Apply, inputs: NDArr
   if (!rendering) throw new Error(`the GPU renderer of ${node.op.toString()} declined shapes ${JSON.stringify(inputs.map((a) => a.shape))}`);
   const uploaded = [];
   for (const a of inputs) uploaded.push(await device.upload(asFloat32(a.data)));
-  const results = await drive(runRendering(device, rendering, uploaded));
+  const results = await drive(runRendering(device, rendering, uploaded, inputs));
   const outs: NDArray[] = [];
-  for (const [j, r] of results.entries()) outs.push(fromDevice(await device.download(r), node.outputs[j]!.dtype, outShapes[j]!));
-  for (const a of [...uploaded, ...results]) device.delete(a);
+  for (const [j, r] of results.entries()) {
+    const host = rendering.hostOutputs?.[j];
+    outs.push(host ? host(inputs) : fromDevice(await device.download(r!), node.outputs[j]!.dtype, outShapes[j]!));
+  }
+  for (const a of [...uploaded, ...results]) if (a) device.delete(a);
   return outs;
 }
 

@@ -6,7 +6,7 @@ import { BackendError } from '../../util/errors.js';
 import { kernelFailure } from '../cpu/guards.js';
 import type { DeviceArray, GpuDevice } from './device.js';
 import { drive } from './drive.js';
-import type { GpuRendering } from './kernel-spec.js';
+import { needsHostInputs, type GpuRendering } from './kernel-spec.js';
 import { gpuRendererFor } from './renderers.js';
 import { runRendering } from './run-rendering.js';
 import { adoptUpdate, keepUploaded, residentCopy } from './resident.js';
@@ -129,10 +129,16 @@ export class GpuExecutable implements Executable {
         const rendering = this.renderingFor(step, inSlots, shapes);
         step.last = rendering;
         if (rendering) {
+          const hosts: NDArray[] | undefined = needsHostInputs(rendering) ? [] : undefined;
+          if (hosts) for (const s of step.inputs) hosts.push(yield* onHost(s));
           const args: DeviceArray[] = [];
-          for (const s of step.inputs) args.push(yield* onDevice(s));
-          const outs = yield* runRendering(dev, rendering, args);
-          step.outputs.forEach((s, j) => (slots[s] = { shape: shapes[j]!, device: outs[j]!, owned: true }));
+          for (const [i, s] of step.inputs.entries())
+            if (rendering.stages.some((st) => st.args.some((a) => 'input' in a && a.input === i))) args[i] = yield* onDevice(s);
+          const outs = yield* runRendering(dev, rendering, args, hosts);
+          step.outputs.forEach((s, j) => {
+            const host = rendering.hostOutputs?.[j];
+            slots[s] = host ? { shape: shapes[j]!, host: host(hosts!), owned: false } : { shape: shapes[j]!, device: outs[j]!, owned: true };
+          });
         } else {
           const ins: NDArray[] = [];
           for (const s of step.inputs) ins.push(yield* onHost(s));

@@ -1,3 +1,4 @@
+import type { NDArray } from '../../ir/ndarray.js';
 import type { Apply } from '../../ir/variable.js';
 
 /**
@@ -7,8 +8,14 @@ import type { Apply } from '../../ir/variable.js';
  * shape signature), so sources carry them as literals and loops have constant bounds.
  */
 
-/** An argument of a stage: one of the node's inputs, or the output of an earlier stage of the same node. */
-export type GpuArg = { input: number } | { stage: number };
+/**
+ * An argument of a stage: one of the node's inputs, the output of an earlier stage of the same node, or values the
+ * host computes from the inputs' host values for each call (exact integers a float32 input could not carry, such as
+ * a random stream's 32-bit key, split into 16-bit halves).
+ */
+export type GpuArg = { input: number } | { stage: number } | { host: HostValues };
+
+export type HostValues = (inputs: readonly NDArray[]) => Float32Array;
 
 export interface GpuStage {
   /**
@@ -27,8 +34,15 @@ export interface GpuStage {
 
 export interface GpuRendering {
   stages: GpuStage[];
-  /** For each output of the node, the stage whose result it is. */
+  /** For each output of the node, the stage whose result it is; -1 for an output in `hostOutputs`. */
   outputs: number[];
+  /** Outputs the host computes from the inputs' host values (a random draw's new state: 32-bit integers). */
+  hostOutputs?: Record<number, (inputs: readonly NDArray[]) => NDArray>;
+}
+
+/** Whether running the rendering needs the inputs' values on the host too. */
+export function needsHostInputs(r: GpuRendering): boolean {
+  return r.hostOutputs !== undefined || r.stages.some((st) => st.args.some((a) => 'host' in a));
 }
 
 export interface GpuShapes {
