@@ -8,6 +8,7 @@ import { Gemm } from '../../../ops/gemm.js';
 import { LogSoftmax } from '../../../ops/log-softmax.js';
 import { Pool2d } from '../../../ops/pool2d.js';
 import { MaxPool2dGradGrad, Pool2dGrad } from '../../../ops/pool2d-grad.js';
+import { RandomDraw } from '../../../ops/random-draw.js';
 import { Softmax } from '../../../ops/softmax.js';
 import type { RendererEntry } from '../renderers.js';
 import { renderConv2d } from './gpu-conv2d.js';
@@ -20,11 +21,12 @@ import { renderGemm } from './gpu-gemm.js';
 import { renderLogSoftmax } from './gpu-log-softmax.js';
 import { renderPool2d } from './gpu-pool2d.js';
 import { renderMaxPool2dGradGrad, renderPool2dGrad } from './gpu-pool2d-grad.js';
+import { renderRandomDraw } from './gpu-random-draw.js';
 import { renderSoftmax } from './gpu-softmax.js';
 
 /**
  * Products, convolutions, pooling, softmax and cross-entropy. Gemm's entry serves Gemv too (a subclass whose B, Z
- * and output are vectors). RandomDraw has none: it runs on the host.
+ * and output are vectors). RandomDraw draws the host's numbers (Philox in exact float arithmetic; the new stream state is computed on the host).
  */
 export const NNET_RENDERERS: RendererEntry[] = [
   { op: Dot, render: renderDot },
@@ -39,4 +41,5 @@ export const NNET_RENDERERS: RendererEntry[] = [
   { op: LogSoftmax, render: renderLogSoftmax },
   { op: CrossentropySoftmax1Hot, render: renderCrossentropySoftmax1Hot },
   { op: CrossentropySoftmax1HotDx, render: renderCrossentropySoftmax1HotDx },
+  { op: RandomDraw, render: renderRandomDraw },
 ];
