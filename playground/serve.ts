@@ -32,6 +32,11 @@ export function serve(port = 0): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end('not found');
     }
   });
+  return listenOnLoopback(server, port);
+}
+
+/** Starts `server` on 127.0.0.1 (port 0: a free one); resolves with it and its URL. */
+export function listenOnLoopback(server: Server, port: number): Promise<{ server: Server; url: string }> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

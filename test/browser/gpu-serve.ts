@@ -5,6 +5,7 @@
  */
 import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from '../../playground/serve.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -53,14 +54,7 @@ export async function serveGpuPage(port = 0): Promise<{ server: Server; url: str
     if (!file) res.writeHead(404).end('not found');
     else res.writeHead(200, { 'content-type': file[0], 'cache-control': 'no-store' }).end(file[1]);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      resolve({ server, url: `http://127.0.0.1:${actual}/` });
-    });
-  });
+  return listenOnLoopback(server, port);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

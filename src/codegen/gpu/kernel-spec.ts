@@ -1,5 +1,8 @@
 import type { NDArray } from '../../ir/ndarray.js';
 import type { Apply } from '../../ir/variable.js';
+import { stridesOf } from '../../util/shape.js';
+
+export { stridesOf };
 
 /**
  * What a GPU renderer makes of one node: a few gpu.js kernels ("stages") over flat float32 arrays. Every value on
@@ -55,17 +58,6 @@ export interface GpuShapes {
  * downloaded). Called only for nodes whose inputs and outputs all have at least one element.
  */
 export type GpuRenderer = (node: Apply, shapes: GpuShapes) => GpuRendering | undefined;
-
-/** Row-major strides of a shape. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d]!;
-  }
-  return s;
-}
 
 /**
  * Statements that split the flat index `flat` into per-axis coordinates `${prefix}0..` of `shape` (outermost first),
