@@ -35,6 +35,10 @@ describe('TSANO_FLAGS', () => {
     expect(parseFlags('floatX=float64,device=cpu,debug=2')).toEqual({ floatX: 'float64', device: 'cpu', debug: 2 });
     expect(() => parseFlags('floatx=float64')).toThrow(/unknown flag 'floatx'/);
     expect(() => parseFlags('device=tpu')).toThrow(/device=tpu is not one of cpu, gpu/);
+    expect(parseFlags('device=gpu,gpuMode=headlessgl,forceDevice=True')).toEqual({ device: 'gpu', gpuMode: 'headlessgl', forceDevice: true });
+    expect(parseFlags('forceDevice=false')).toEqual({ forceDevice: false });
+    expect(() => parseFlags('gpuMode=cuda')).toThrow(/gpuMode=cuda is not one of gpu, cpu, webasm, headlessgl, webgl, webgl2, webgpu/);
+    expect(() => parseFlags('forceDevice=maybe')).toThrow(/forceDevice must be true or false; got 'maybe'/);
   });
 
   it('theano.config validates assignments', () => {
@@ -42,5 +46,9 @@ describe('TSANO_FLAGS', () => {
       (theano.config as { floatX: string }).floatX = 'float16';
     }).toThrow(/floatX must be one of float32, float64/);
     expect(theano.config.floatX).toBe('float32');
+    expect(() => {
+      (theano.config as { forceDevice: unknown }).forceDevice = 'yes';
+    }).toThrow(/theano.config.forceDevice must be true or false/);
+    expect(theano.config.forceDevice).toBe(false);
   });
 });
