@@ -87,6 +87,22 @@ export function build(net: 'N1' | 'N3' | 'N4', bs: number, training = true) {
   return { x, y, p, params, cost: nll.add(l2.mul((0.5 * lmbda) / nBatches)), eta: net === 'N1' ? 0.1 : 0.03 };
 }
 
+/** SGD on mini-batch i of the images X and labels Y (shared): the cost out, the updates applied. */
+export function trainingStep(net: 'N1' | 'N3' | 'N4', bs: number, X: SharedVariable, Y: SharedVariable, fnOptions: theano.FunctionOptions = {}) {
+  const i = T.lscalar('i');
+  const { x, y, params, cost, eta } = build(net, bs);
+  const grads = T.grad(cost, params);
+  const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
+  return theano.function([i], cost, {
+    ...fnOptions,
+    updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]),
+    givens: [
+      [x, batch(X)],
+      [y, batch(Y)],
+    ],
+  });
+}
+
 function stats(xs: number[]): Omit<Figure, 'workload' | 'unit'> {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length;
@@ -126,16 +142,7 @@ export function runTsano(opts: { batches: number[]; chunks: number; minMs: numbe
 
   for (const bs of opts.batches) {
     for (const net of ['N1', 'N3', 'N4'] as const) {
-      const { x, y, params, cost, eta } = build(net, bs);
-      const grads = T.grad(cost, params);
-      const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
-      const step = theano.function([i], cost, {
-        updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]),
-        givens: [
-          [x, batch(X)],
-          [y, batch(Y)],
-        ],
-      });
+      const step = trainingStep(net, bs, X, Y);
       const nb = Math.floor(n / bs);
       let s = 0;
       emit(

@@ -8,9 +8,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as theano from '../src/index.js';
-import { T, RandomState, type SharedVariable, type Variable } from '../src/index.js';
+import { T, RandomState } from '../src/index.js';
 import { loadMnistSplits } from '../examples/network3/mnist.js';
-import { build } from './bench-tsano.js';
+import { trainingStep } from './bench-tsano.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,18 +62,7 @@ for (const net of ['N1', 'N3'] as const) {
   for (const [, dev] of DEVICES) {
     const X = theano.shared(theano.ndarray(training.x, [n, 784]));
     const Y = theano.shared(theano.ndarray(training.y, [n]));
-    const i = T.lscalar('i');
-    const { x, y, params, cost, eta } = build(net, bs);
-    const grads = T.grad(cost, params);
-    const batch = (v: Variable) => v.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
-    const step = theano.function([i], cost, {
-      updates: params.map((q, k) => [q, q.sub(grads[k]!.mul(eta))] as [SharedVariable, Variable]),
-      givens: [
-        [x, batch(X)],
-        [y, batch(Y)],
-      ],
-      ...dev,
-    });
+    const step = trainingStep(net, bs, X, Y, dev);
     let s = 0;
     per.push(bs / (await secondsPerCall(() => step.run(s++ % (n / bs)))));
   }
