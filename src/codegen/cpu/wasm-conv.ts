@@ -2,6 +2,7 @@ import type { TypedArray } from '../../ir/dtype.js';
 import type { ConvGeometry, ConvKernels } from '../../ir/op.js';
 import type { WasmGemm } from '../wasm/gemm.js';
 import { MIN_WORK_PER_THREAD } from '../wasm/threads.js';
+import { sparseConvKernels } from './wasm-conv-sparse.js';
 
 /**
  * The three convolutions in the wasm module's memory, for stride 1 (other strides: the ops' im2col code).
@@ -75,6 +76,8 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     }
   }
 
+  const sparse = sparseConvKernels(wasm, { layout, inHeap, stageImages });
+
   function forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean {
     if (!takes(g)) return false;
     const { batch, inC: C, fR, fW, outC: O, outR, outW } = g;
@@ -128,6 +131,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
 
   function gradInputs(g: ConvGeometry, w: TypedArray, gz: TypedArray, flip: boolean, gx: TypedArray): boolean {
     if (!takes(g)) return false;
+    if (sparse.gradInputs(g, w, gz, flip, gx)) return true;
     const { batch, inC: C, inR, inW, fR, fW, outC: O, outR, outW } = g;
     const { Hp, Wp, K, Kp, P } = sizes(g);
     const nP = Math.ceil(P / 8) * 8;
@@ -170,6 +174,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
 
   function gradFilters(g: ConvGeometry, x: TypedArray, gz: TypedArray, flip: boolean, gw: TypedArray): boolean {
     if (!takes(g)) return false;
+    if (sparse.gradFilters(g, x, gz, flip, gw)) return true;
     const { inC: C, fR, fW, outC: O } = g;
     const K = C * fR * fW;
     const accOff = K >= 128 ? gradFiltersGrouped(g, x, gz) : gradFiltersByImage(g, x, gz);

@@ -1,5 +1,7 @@
 import type binaryenNs from 'binaryen';
 import { addConvFunctions } from './conv-builder.js';
+import { addSparseFunctions } from './sparse-builder.js';
+import { addCopyFunction } from './copy-builder.js';
 
 /** binaryen's module object (its package is loaded on demand: it is a 14 MB wasm build of the toolkit). */
 export type Binaryen = typeof binaryenNs;
@@ -281,6 +283,8 @@ export function buildGemmModule(binaryen: Binaryen, tile: GemmTile = { mr: 4, nv
     }
 
     addConvFunctions(binaryen, mod, fma);
+    addSparseFunctions(binaryen, mod, fma);
+    addCopyFunction(binaryen, mod);
 
     if (!mod.validate()) throw new Error('wasm gemm: binaryen rejected the generated module');
     if (optimize) {

@@ -43,6 +43,8 @@ export interface WasmGemm {
   readonly heap: WasmHeap | undefined;
   /** The first float of one call's work space (past the edge tiles' scratch and the heap): callers' regions start here. */
   workspaceStart(): number;
+  /** The kernels that return values, on this thread. */
+  readonly direct: DirectKernels;
   /** The module's WAT text (micro-kernels `strip`, `stripEdge`, packers `packB`, `packBT4`, `packBTScalar`, conv kernels). */
   wat(): string;
   readonly tile: Readonly<GemmTile>;
@@ -77,8 +79,48 @@ export interface ThreadKernels {
   convRows(...args: ConvRowsArgs): void;
   im2colTaps(...args: Im2colArgs): void;
   col2imTaps(...args: Col2imArgs): void;
+  sparseTaps(...args: SparseTapsArgs): void;
 }
 
+/** Kernels that return a value, so run only on the calling thread (sparse-builder.ts). */
+export interface DirectKernels {
+  gatherNonzeros(...args: GatherArgs): number;
+  allFinite(src: number, n: number): number;
+  copy4(...args: Copy4Args): void;
+}
+
+type Copy4Args = [
+  src: number,
+  dst: number,
+  n0: number,
+  n1: number,
+  n2: number,
+  n3: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  d3: number,
+];
+
+type SparseTapsArgs = [groups: number, nGroups: number, inOffs: number, outOffs: number, blocks: number, accumulate: number];
+type GatherArgs = [
+  src: number,
+  n: number,
+  stride: number,
+  offs: number,
+  base: number,
+  segs: number,
+  srcStep: number,
+  baseStep: number,
+  dst: number,
+  groups: number,
+  outs: number,
+  outBase: number,
+];
 type ConvRowsArgs = [w: number, x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, y: number, ldy: number, tiles: number, segs: number];
 type Im2colArgs = [x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, outR: number, outW: number, dst: number, ldd: number];
 type Col2imArgs = [src: number, lds: number, nC: number, fR: number, fW: number, outR: number, outW: number, img: number, xCs: number, xRs: number];
@@ -114,7 +156,7 @@ type StripArgs = [
   readC: number,
 ];
 
-interface Exports {
+interface Exports extends DirectKernels {
   memory: WasmMemory;
   strip(...args: StripArgs): void;
   /** The last, partial panel: `cols` columns of the tile. */
@@ -125,6 +167,7 @@ interface Exports {
   convRows(...args: ConvRowsArgs): void;
   im2colTaps(...args: Im2colArgs): void;
   col2imTaps(...args: Col2imArgs): void;
+  sparseTaps(...args: SparseTapsArgs): void;
 }
 
 let binaryenModule: Promise<Binaryen> | undefined;
@@ -259,6 +302,7 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
       convRows: calls.convRows,
       im2colTaps: calls.im2colTaps,
       col2imTaps: calls.col2imTaps,
+      sparseTaps: calls.sparseTaps,
     });
     if (count === 1) return work(0, kernelsOf(0, direct), 1);
     for (let t = 1; t < count; t++) {
@@ -376,6 +420,7 @@ export function instantiateGemm(built: { binary: Uint8Array; wat: string; shared
     listsRunByWorkers: () => team?.listsRunByWorkers() ?? 0,
     reserve,
     wat: () => built.wat,
+    direct: { gatherNonzeros: ex.gatherNonzeros, allFinite: ex.allFinite, copy4: ex.copy4 },
     tile: { mr, nv },
     memory,
   };

@@ -14,7 +14,7 @@ import type { WasmMemory, WasmModule } from './detect.js';
 export const MIN_WORK_PER_THREAD = 1_000_000;
 
 /** The module's kernels a worker can run, by index in recorded lists. */
-export const KERNEL_NAMES = ['strip', 'stripEdge', 'packB', 'packBT4', 'packBTScalar', 'convRows', 'im2colTaps', 'col2imTaps'] as const;
+export const KERNEL_NAMES = ['strip', 'stripEdge', 'packB', 'packBT4', 'packBTScalar', 'convRows', 'im2colTaps', 'col2imTaps', 'sparseTaps'] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
 export type KernelCalls = Record<KernelName, (...args: number[]) => void>;
 
