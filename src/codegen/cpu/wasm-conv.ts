@@ -99,17 +99,20 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     for (let o = 0; o < O; o++) filterTaps(w, o, g, flip, mem, wOff! + (o >> 2) * K * 4 + (o & 3), 4);
     const imageIn = 4 * C * Hp * Wp;
     const imageOut = 4 * tiles * 4 * plane;
-    // Output rows (image, row) split over the threads.
+    // Output rows (image, row) split over the threads; one call per image's run of rows.
     const rows = batch * outR;
     wasm.parallel(
       (t, k, n) => {
-        for (let q = Math.floor((t * rows) / n); q < Math.floor(((t + 1) * rows) / n); q++) {
+        const [q0, q1] = [Math.floor((t * rows) / n), Math.floor(((t + 1) * rows) / n)];
+        for (let q = q0; q < q1; ) {
           const [b, i] = [Math.floor(q / outR), q % outR];
+          const count = Math.min(outR - i, q1 - q);
           const [xAt, yAt] = [xBase + b * imageIn + 4 * i * Wp, yBase + b * imageOut + 4 * i * outWp];
-          k.convRows(4 * wOff!, xAt, 4 * Hp * Wp, 4 * Wp, C, fR, fW, yAt, 4 * plane, tiles, outWp / 8);
+          k.convRows(4 * wOff!, xAt, 4 * Hp * Wp, 4 * Wp, C, fR, fW, yAt, 4 * plane, tiles, outWp / 8, count, 4 * outWp);
+          q += count;
         }
       },
-      threadsFor(batch * tiles * plane * K, rows),
+      threadsFor(4 * batch * tiles * plane * K, rows),
     );
     if (yDirect !== undefined) return true;
     const out = wasm.reserve(0);

@@ -5,8 +5,8 @@ type Module = InstanceType<Binaryen['Module']>;
 /**
  * Adds the convolution kernels to the GEMM module (they share its memory), all on byte addresses:
  *
- * `convRows(w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs)`: direct convolution (a correlation, stride 1) of
- * one output row. For each of `segs` segments of 8 output columns (segment s reads x + 32s and writes y + 32s) and
+ * `convRows(w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs, rows, yRs)`: direct convolution (a correlation,
+ * stride 1) of `rows` output rows (row q reads from x + q·xRs and writes at y + q·yRs). For each of `segs` segments of 8 output columns (segment s reads x + 32s and writes y + 32s) and
  * each of `tiles` tiles of 4 output channels: y[t·4 + r][0..8) = Σ_{c,u,v} w[t][(c·fR + u)·fW + v][r] ·
  * x[c·xCs + u·xRs + 4v + 0..8), where the filters are interleaved by tile (`w[t][k][0..4)`, 16 bytes per k) and
  * row r of the output is at y + (t·4 + r)·ldy. The input's rows are read 8 floats at a time: past the row's end
@@ -37,10 +37,11 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): 
 
   // ---- convRows ----
   {
-    const [w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-    const [t, c, u, v, wp, xc, xu, xp, yt] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
-    const acc = [20, 21, 22, 23, 24, 25, 26, 27];
-    const [b0, b1, a] = [28, 29, 30];
+    const [w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs, rows, yRs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+    const [t, c, u, v, wp, xc, xu, xp, yt] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
+    const acc = [22, 23, 24, 25, 26, 27, 28, 29];
+    const [b0, b1, a] = [30, 31, 32];
+    const [xRow, yRow, seg] = [33, 34, 35];
     const rowTerms = (r: number) => [
       set(a, mod.v128.load32_splat(4 * r, 4, geti(wp))),
       set(acc[2 * r]!, madd(binaryen, mod, fma, get(a, v128), get(b0, v128), get(acc[2 * r]!, v128))),
@@ -70,8 +71,17 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): 
       ...countDown(t, 't'),
     ];
     // Per segment the filters from their start; the tiles' output rows follow each other, ldy apart.
-    const sLoop = [set(wp, geti(w)), set(yt, geti(y)), set(t, geti(tiles)), loop('t', tLoop), bump(x, c32(32)), bump(y, c32(32)), ...countDown(segs, 's')];
-    fn('convRows', Array(11).fill(i32), [...Array(9).fill(i32), ...Array(11).fill(v128)], [loop('s', sLoop)]);
+    const sLoop = [set(wp, geti(w)), set(yt, geti(y)), set(t, geti(tiles)), loop('t', tLoop), bump(x, c32(32)), bump(y, c32(32)), ...countDown(seg, 's')];
+    const rowLoop = [
+      set(xRow, geti(x)),
+      set(yRow, geti(y)),
+      set(seg, geti(segs)),
+      loop('s', sLoop),
+      set(x, add(geti(xRow), geti(xRs))),
+      set(y, add(geti(yRow), geti(yRs))),
+      ...countDown(rows, 'row'),
+    ];
+    fn('convRows', Array(13).fill(i32), [...Array(9).fill(i32), ...Array(11).fill(v128), ...Array(3).fill(i32)], [loop('row', rowLoop)]);
   }
 
   // ---- im2colTaps / col2imTaps: one loop nest over (c, u, v, i), moving outW floats per step ----
