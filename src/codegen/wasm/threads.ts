@@ -20,6 +20,8 @@ export type KernelCalls = Record<KernelName, (...args: number[]) => void>;
 
 /** Doubles in the call lists of one parallel section (4 MB): a longer section runs its parts as they fill up. */
 const LIST_CAPACITY = 1 << 19;
+/** How long the calling thread spins for the workers to finish a section before it sleeps. */
+const SPIN_MS = 2;
 /** The most parts one section has. */
 export const MAX_PARTS = 8;
 // Control words. CLAIM holds generation · 256 + the next unclaimed part, so that a thread still in an earlier
@@ -29,16 +31,46 @@ const STARTS = 8; // ctl[STARTS + p]: where part p's calls begin; ctl[STARTS + p
 
 /**
  * Runs recorded calls: records [kernel, nargs, ...args] from `begin` to `end`. Self-contained (no outer names):
- * its source is also the worker's copy.
+ * its source is also the worker's copy. Each kernel has its own call site (in KERNEL_NAMES order): a call site that
+ * sees one wasm function calls it through a fast wrapper, one that sees many (or spreads a subarray) through a
+ * generic one, which cost a worker ~0.5 µs per call.
  */
 function runList(kernels: ((...a: number[]) => void)[], a: Float64Array, begin: number, end: number): void {
+  const [strip, stripEdge, packB, packBT4, packBTScalar, convRows, im2colTaps, col2imTaps, sparseTaps] = kernels as [
+    (...a: number[]) => void,
+    ...((...a: number[]) => void)[],
+  ];
   for (let p = begin; p < end;) {
-    const f = kernels[a[p]!]!;
+    const kernel = a[p]!;
     const n = a[p + 1]!;
     const q = p + 2;
-    if (n === 11) f(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!);
-    else if (n === 12) f(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!, a[q + 11]!);
-    else f(...a.subarray(q, q + n));
+    if (kernel === 0) strip(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!, a[q + 11]!);
+    else if (kernel === 1)
+      stripEdge!(
+        a[q]!,
+        a[q + 1]!,
+        a[q + 2]!,
+        a[q + 3]!,
+        a[q + 4]!,
+        a[q + 5]!,
+        a[q + 6]!,
+        a[q + 7]!,
+        a[q + 8]!,
+        a[q + 9]!,
+        a[q + 10]!,
+        a[q + 11]!,
+        a[q + 12]!,
+        a[q + 13]!,
+      );
+    else if (kernel === 2) packB!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!);
+    else if (kernel === 3) packBT4!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!);
+    else if (kernel === 4) packBTScalar!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!);
+    else if (kernel === 5)
+      convRows!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!, a[q + 11]!, a[q + 12]!);
+    else if (kernel === 6) im2colTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!);
+    else if (kernel === 7) col2imTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!);
+    else if (kernel === 8) sparseTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!);
+    else kernels[kernel]!(...a.subarray(q, q + n));
     p = q + n;
   }
 }
@@ -212,8 +244,14 @@ export class WorkerTeam {
     const ctl = this.ctl;
     const parts = this.parts;
     claimParts(ctl, gen, (p) => runList(this.directCalls, this.list, ctl[STARTS + p]!, ctl[STARTS + p + 1]!));
+    // Spin while the workers finish (this thread has nothing else to do, and waking from a sleep costs ~50 µs, as
+    // much as a part); sleep only after SPIN_MS, when a worker may have been descheduled.
+    let since = 0;
     for (let spins = 0; Atomics.load(ctl, DONE) < parts; spins++) {
-      if (spins > 20_000) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1);
+      if ((spins & 1023) === 1023) {
+        since ||= performance.now();
+        if (performance.now() - since > SPIN_MS) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1);
+      }
       if (this.failed) throw new Error(`wasm worker thread died: ${this.failed}`);
     }
     this.length = 0;
