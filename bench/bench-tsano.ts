@@ -104,7 +104,8 @@ export function trainingStep(net: 'N1' | 'N3' | 'N4', bs: number, X: SharedVaria
   });
 }
 
-function stats(xs: number[]): Omit<Figure, 'workload' | 'unit'> {
+/** Median, min, max and count of some measurements. */
+export function figureOf(xs: number[]): Omit<Figure, 'workload' | 'unit'> {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length;
   const median = m % 2 ? s[(m - 1) / 2]! : (s[m / 2 - 1]! + s[m / 2]!) / 2;
@@ -122,7 +123,7 @@ const WARM_CALLS = 1000;
  * Seconds per call of `fn`: a warm-up of at least `warmCalls` calls and `minMs` (which also sizes the chunks), then
  * `chunks` chunks of that many calls; and the warm-up's own seconds per call.
  */
-function secondsPerCall(fn: () => void, chunks: number, minMs: number, warmCalls = 0): { perCall: number[]; warmUp: number } {
+function secondsPerCall(fn: () => void, chunks: number, minMs: number, warmCalls = 0): { perCall: number[]; warmUp: number; reps: number } {
   const start = performance.now();
   fn(); // the first call may compile
   let warm = 1;
@@ -130,43 +131,72 @@ function secondsPerCall(fn: () => void, chunks: number, minMs: number, warmCalls
   const warmUp = (performance.now() - start) / 1e3 / warm;
   let reps = 0;
   for (const t = performance.now(); performance.now() - t < minMs; reps++) fn();
+  return { perCall: timeChunks(fn, chunks, reps), warmUp, reps };
+}
+
+/** Seconds per call in each of `chunks` chunks of `reps` calls. */
+function timeChunks(fn: () => void, chunks: number, reps: number): number[] {
   const out: number[] = [];
   for (let c = 0; c < chunks; c++) {
     const t = performance.now();
     for (let r = 0; r < reps; r++) fn();
     out.push((performance.now() - t) / 1e3 / reps);
   }
-  return { perCall: out, warmUp };
+  return out;
 }
 
-export function runTsano(opts: { batches: number[]; chunks: number; minMs: number; log?: (f: Figure) => void }): Figure[] {
-  const figures: Figure[] = [];
-  const emit = (workload: string, unit: string, values: number[]) => {
-    const f = { workload, unit, ...stats(values) };
-    figures.push(f);
-    opts.log?.(f);
-  };
-  const time = (fn: () => void) => secondsPerCall(fn, opts.chunks, opts.minMs).perCall;
-
+/** Training throughput in rounds that can interleave with a peer's: each (net, batch) step compiled and warmed once. */
+export function trainingRounds(batches: number[]) {
   // Real MNIST images (their zeros matter to the kernels' speed), cycled through in order.
   const n = 5000;
   const { training } = loadMnistSplits({ trainSize: n });
   const X = theano.shared(theano.ndarray(training.x, [n, 784]));
   const Y = theano.shared(theano.ndarray(training.y, [n]));
+  const steps = batches.flatMap((bs) =>
+    (['N1', 'N3', 'N4'] as const).map((net) => {
+      const step = trainingStep(net, bs, X, Y);
+      let s = 0;
+      return { key: `train ${net} b${bs}`, bs, call: () => step(s++ % Math.floor(n / bs)), reps: 0 };
+    }),
+  );
+  return {
+    /** Warms every step up (WARM_CALLS calls, then `minMs` to size its chunks); the cold starts, in examples/s. */
+    warm(minMs: number): Map<string, number> {
+      return new Map(
+        steps.map((st) => {
+          const { reps, warmUp } = secondsPerCall(st.call, 0, minMs, WARM_CALLS);
+          st.reps = reps;
+          return [`${st.key}, cold: its first ${WARM_CALLS} steps`, st.bs / warmUp];
+        }),
+      );
+    },
+    /** One round: `chunks` timed chunks per step, in examples/s. */
+    round(chunks: number): Map<string, number[]> {
+      return new Map(steps.map((st) => [st.key, timeChunks(st.call, chunks, st.reps).map((t) => st.bs / t)]));
+    },
+  };
+}
+
+export function runTsano(opts: { batches: number[]; chunks: number; minMs: number; training?: boolean; log?: (f: Figure) => void }): Figure[] {
+  const figures: Figure[] = [];
+  const emit = (workload: string, unit: string, values: number[]) => {
+    const f = { workload, unit, ...figureOf(values) };
+    figures.push(f);
+    opts.log?.(f);
+  };
+  const time = (fn: () => void) => secondsPerCall(fn, opts.chunks, opts.minMs).perCall;
+  const n = 5000;
+  const { training } = loadMnistSplits({ trainSize: n });
+  const X = theano.shared(theano.ndarray(training.x, [n, 784]));
   const i = T.lscalar('i');
 
-  for (const bs of opts.batches) {
-    for (const net of ['N1', 'N3', 'N4'] as const) {
-      const step = trainingStep(net, bs, X, Y);
-      const nb = Math.floor(n / bs);
-      let s = 0;
-      const { perCall, warmUp } = secondsPerCall(() => step(s++ % nb), opts.chunks, opts.minMs, WARM_CALLS);
-      emit(
-        `train ${net} b${bs}`,
-        'examples/s',
-        perCall.map((t) => bs / t),
-      );
-      emit(`train ${net} b${bs}, cold: its first ${WARM_CALLS} steps`, 'examples/s', [bs / warmUp]);
+  if (opts.training !== false) {
+    const rounds = trainingRounds(opts.batches);
+    const cold = rounds.warm(opts.minMs);
+    for (const [key, values] of rounds.round(opts.chunks)) {
+      emit(key, 'examples/s', values);
+      const coldKey = [...cold.keys()].find((c) => c.startsWith(`${key},`))!;
+      emit(coldKey, 'examples/s', [cold.get(coldKey)!]);
     }
   }
 

