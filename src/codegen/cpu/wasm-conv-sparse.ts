@@ -15,10 +15,10 @@ export interface ConvWorkspace {
 }
 
 /**
- * Costs measured here (one thread, ns): a sparse block (four rows of eight taps for one nonzero), a dense kernel's
+ * Costs measured here (one thread, ns): a sparse block (three rows of eight taps for one nonzero), a dense kernel's
  * multiply-add, a gathered element of the gradient. They decide when skipping zeros pays.
  */
-const NS_PER_SPARSE_BLOCK = 3.5;
+const NS_PER_SPARSE_BLOCK = 1.7;
 const NS_PER_DENSE_MAC = 0.047;
 const NS_PER_GATHERED = 1.4;
 /** Gather only where a gradient this sparse (max-pooling's, behind a ReLU) would pay, counting the gather. */

@@ -104,7 +104,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     wasm.parallel(
       (t, k, n) => {
         const [q0, q1] = [Math.floor((t * rows) / n), Math.floor(((t + 1) * rows) / n)];
-        for (let q = q0; q < q1; ) {
+        for (let q = q0; q < q1;) {
           const [b, i] = [Math.floor(q / outR), q % outR];
           const count = Math.min(outR - i, q1 - q);
           const [xAt, yAt] = [xBase + b * imageIn + 4 * i * Wp, yBase + b * imageOut + 4 * i * outWp];

@@ -121,7 +121,21 @@ type GatherArgs = [
   outs: number,
   outBase: number,
 ];
-type ConvRowsArgs = [w: number, x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, y: number, ldy: number, tiles: number, segs: number, rows: number, yRs: number];
+type ConvRowsArgs = [
+  w: number,
+  x: number,
+  xCs: number,
+  xRs: number,
+  nC: number,
+  fR: number,
+  fW: number,
+  y: number,
+  ldy: number,
+  tiles: number,
+  segs: number,
+  rows: number,
+  yRs: number,
+];
 type Im2colArgs = [x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, outR: number, outW: number, dst: number, ldd: number];
 type Col2imArgs = [src: number, lds: number, nC: number, fR: number, fW: number, outR: number, outW: number, img: number, xCs: number, xRs: number];
 

@@ -6,8 +6,12 @@ type Module = InstanceType<Binaryen['Module']>;
 export const NONZERO_BYTES = 8;
 /** Bytes of one group record: output base, first nonzero's address, count (i32 each). */
 export const GROUP_BYTES = 12;
-/** Rows of taps one sparseTaps block keeps in registers (two f32x4, eight taps, per row). */
-export const SPARSE_BLOCK_ROWS = 4;
+/**
+ * Rows of taps one sparseTaps block keeps in registers (two f32x4, eight taps, per row). Three, not four: with eight
+ * accumulators V8 spills one inside the loop (x64 has 16 vector registers, and it loads every row before the
+ * multiply-adds), which doubled the time per nonzero.
+ */
+export const SPARSE_BLOCK_ROWS = 3;
 
 /**
  * Adds the kernels of the convolution gradients that skip zeros (a max-pooling gradient leaves at most one value in
@@ -18,8 +22,8 @@ export const SPARSE_BLOCK_ROWS = 4;
  * (base + s·baseStep + offs[q], v) to the list at dst (NONZERO_BYTES each; one entry past the end is written); with groups ≠ 0 each segment also
  * writes its group record (outBase + outs[s], first, count) at groups + s·GROUP_BYTES. Returns the list's end.
  *
- * `sparseTaps(groups, nGroups, inOffs, outOffs, blocks, accumulate)`: for each group (out, first, count) and each
- * block of SPARSE_BLOCK_ROWS rows r with offsets in[r], out[r] (i32 tables, one entry per row), the eight floats
+ * `sparseTaps(groups, nGroups, inOffs, outOffs, blocks, accumulate)`: for each block of SPARSE_BLOCK_ROWS rows r
+ * with offsets in[r], out[r] (i32 tables, one entry per row) and each group (out, first, count), the eight floats
  * out + out[r] + 0..8 get Σ over the group's nonzeros (a, v) of v·f32x4s at a + in[r] + 0..8 (stored, or added to
  * what is there when accumulate ≠ 0, where a group without nonzeros is skipped).
  *
@@ -83,21 +87,23 @@ export function addSparseFunctions(binaryen: Binaryen, mod: Module, fma = false)
   // ---- sparseTaps ----
   {
     const [groups, nGroups, inOffs, outOffs, blocks, accumulate] = [0, 1, 2, 3, 4, 5];
-    const [out, p, count, blk, ti, to, a, n] = [6, 7, 8, 9, 10, 11, 12, 13];
-    const rowIn = [14, 15, 16, 17];
-    const [s, acc0] = [18, 19]; // acc: 19…26
-    const acc = Array.from({ length: 8 }, (_, k) => acc0 + k);
+    const [out, p, list, left, ti, to, a, n] = [6, 7, 8, 9, 10, 11, 12, 13];
+    const rowIn = Array.from({ length: SPARSE_BLOCK_ROWS }, (_, r) => 14 + r);
+    const rowOut = Array.from({ length: SPARSE_BLOCK_ROWS }, (_, r) => 14 + SPARSE_BLOCK_ROWS + r);
+    const s = 14 + 2 * SPARSE_BLOCK_ROWS;
+    const acc = Array.from({ length: 2 * SPARSE_BLOCK_ROWS }, (_, k) => s + 1 + k);
     const at = (r: number) => add(geti(a), geti(rowIn[r]!));
+    // p walks the group records, list one group's nonzeros (n of them left), left counts the groups down.
     const nzLoop = [
-      set(a, mod.i32.load(0, 4, geti(p))),
-      set(s, mod.v128.load32_splat(4, 4, geti(p))),
+      set(a, mod.i32.load(0, 4, geti(list))),
+      set(s, mod.v128.load32_splat(4, 4, geti(list))),
       ...rowIn.flatMap((_, r) =>
         [0, 1].map((h) => set(acc[2 * r + h]!, madd(binaryen, mod, fma, get(s, v128), mod.v128.load(16 * h, 4, at(r)), get(acc[2 * r + h]!, v128)))),
       ),
-      bump(p, c32(8)),
+      bump(list, c32(8)),
       ...countDown(n, 'nz'),
     ];
-    const outAt = (r: number) => add(geti(out), mod.i32.load(4 * r, 4, geti(to)));
+    const outAt = (r: number) => add(geti(out), geti(rowOut[r]!));
     const store = (r: number, h: number, accumulateIt: boolean) =>
       mod.v128.store(
         16 * h,
@@ -110,28 +116,35 @@ export function addSparseFunctions(binaryen: Binaryen, mod: Module, fma = false)
         null,
         rowIn.flatMap((_, r) => [store(r, 0, accumulateIt), store(r, 1, accumulateIt)]),
       );
+    // Blocks outside, groups inside: a block's row offsets are read once, and its rows of every filter (or window)
+    // stay in cache across the groups.
+    const gLoop = [
+      set(out, mod.i32.load(0, 4, geti(p))),
+      set(n, mod.i32.load(8, 4, geti(p))),
+      mod.if(
+        mod.i32.or(geti(n), mod.i32.eqz(geti(accumulate))),
+        mod.block(null, [
+          ...acc.map((x) => set(x, mod.v128.const(new Array(16).fill(0)))),
+          set(list, mod.i32.load(4, 4, geti(p))),
+          mod.if(geti(n), loop('nz', nzLoop)),
+          mod.if(geti(accumulate), stores(true), stores(false)),
+        ]),
+      ),
+      bump(p, c32(12)),
+      ...countDown(left, 'g'),
+    ];
     const blkLoop = [
       ...rowIn.map((x, r) => set(x, mod.i32.load(4 * r, 4, geti(ti)))),
-      ...acc.map((x) => set(x, mod.v128.const(new Array(16).fill(0)))),
-      set(p, mod.i32.load(4, 4, geti(groups))),
-      set(n, geti(count)),
-      mod.if(geti(n), loop('nz', nzLoop)),
-      mod.if(geti(accumulate), stores(true), stores(false)),
-      bump(ti, c32(16)),
-      bump(to, c32(16)),
-      ...countDown(blk, 'b'),
+      ...rowOut.map((x, r) => set(x, mod.i32.load(4 * r, 4, geti(to)))),
+      set(p, geti(groups)),
+      set(left, geti(nGroups)),
+      loop('g', gLoop),
+      bump(ti, c32(4 * SPARSE_BLOCK_ROWS)),
+      bump(to, c32(4 * SPARSE_BLOCK_ROWS)),
+      ...countDown(blocks, 'b'),
     ];
-    const gLoop = [
-      set(out, mod.i32.load(0, 4, geti(groups))),
-      set(count, mod.i32.load(8, 4, geti(groups))),
-      mod.if(
-        mod.i32.or(geti(count), mod.i32.eqz(geti(accumulate))),
-        mod.block(null, [set(ti, geti(inOffs)), set(to, geti(outOffs)), set(blk, geti(blocks)), loop('b', blkLoop)]),
-      ),
-      bump(groups, c32(12)),
-      ...countDown(nGroups, 'g'),
-    ];
-    fn('sparseTaps', Array(6).fill(i32), binaryen.none, [...Array(12).fill(i32), ...Array(9).fill(v128)], loop('g', gLoop));
+    const locals = [...Array(8 + 2 * SPARSE_BLOCK_ROWS).fill(i32), ...Array(1 + 2 * SPARSE_BLOCK_ROWS).fill(v128)];
+    fn('sparseTaps', Array(6).fill(i32), binaryen.none, locals, mod.block(null, [set(ti, geti(inOffs)), set(to, geti(outOffs)), loop('b', blkLoop)]));
   }
 
   // ---- allFinite: x − x is 0 for finite x and NaN otherwise; the sum of those stays 0 only if all are finite ----

@@ -83,7 +83,7 @@ describe.skipIf(!wasmSimdAvailable())('convolution gradients that skip the zeros
       [layer2, 1],
       [{ ...layer2, density: 0.6 }, 0], // dense gradient: counted, then the dense kernels
       [{ ...layer2, C: 1, extraR: 23, extraW: 23 }, 0], // layer 1: 25 taps, too few to repay the gather
-      [{ ...layer2, fW: 3 }, 0], // rows of three taps in eight lanes
+      [{ ...layer2, fR: 1, fW: 1 }, 0], // one tap per row of eight lanes
     ] as const) {
       const before = { ...sparseConvStats };
       const fast = grads('auto', g);
