@@ -89,9 +89,12 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const xDirect = imagesInPlace(x, g);
     const yDirect = outWp === outW && tiles * 4 === O ? inHeap(y) : undefined;
     const {
-      offs: [xOff, wOff, yOff],
+      offs: [xOff, wOff, tapOff, yOff],
       mem,
-    } = layout(xDirect === undefined ? batch * C * Hp * Wp + 16 + fW : 0, tiles * K * 4, yDirect === undefined ? batch * tiles * 4 * plane : 0);
+    } = layout(xDirect === undefined ? batch * C * Hp * Wp + 16 + fW : 0, tiles * K * 4, K, yDirect === undefined ? batch * tiles * 4 * plane : 0);
+    // Each tap's byte offset in an image, k = (c, u, v).
+    const taps = new Int32Array(mem.buffer, mem.byteOffset + 4 * tapOff!, K);
+    for (let c = 0, k = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++, k++) taps[k] = 4 * (c * Hp * Wp + u * Wp + v);
     if (xDirect === undefined) stageImages(x, g, mem, xOff!);
     const [xBase, yBase] = [xDirect ?? 4 * xOff!, yDirect ?? 4 * yOff!];
     // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O).
@@ -108,7 +111,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
           const [b, i] = [Math.floor(q / outR), q % outR];
           const count = Math.min(outR - i, q1 - q);
           const [xAt, yAt] = [xBase + b * imageIn + 4 * i * Wp, yBase + b * imageOut + 4 * i * outWp];
-          k.convRows(4 * wOff!, xAt, 4 * Hp * Wp, 4 * Wp, C, fR, fW, yAt, 4 * plane, tiles, outWp / 8, count, 4 * outWp);
+          k.convRows(4 * wOff!, xAt, 4 * tapOff!, K, yAt, 4 * plane, tiles, outWp / 8, count, 4 * Wp, 4 * outWp);
           q += count;
         }
       },

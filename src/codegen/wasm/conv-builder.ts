@@ -5,10 +5,11 @@ type Module = InstanceType<Binaryen['Module']>;
 /**
  * Adds the convolution kernels to the GEMM module (they share its memory), all on byte addresses:
  *
- * `convRows(w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs, rows, yRs)`: direct convolution (a correlation,
- * stride 1) of `rows` output rows (row q reads from x + q·xRs and writes at y + q·yRs). For each of `segs` segments of 8 output columns (segment s reads x + 32s and writes y + 32s) and
- * each of `tiles` tiles of 4 output channels: y[t·4 + r][0..8) = Σ_{c,u,v} w[t][(c·fR + u)·fW + v][r] ·
- * x[c·xCs + u·xRs + 4v + 0..8), where the filters are interleaved by tile (`w[t][k][0..4)`, 16 bytes per k) and
+ * `convRows(w, x, offs, K, y, ldy, tiles, segs, rows, xRs, yRs)`: direct convolution (a correlation, stride 1)
+ * of `rows` output rows (row q reads from x + q·xRs and writes at y + q·yRs). For each of `segs` segments of 8
+ * output columns (segment s reads x + 32s and writes y + 32s) and each of `tiles` tiles of 4 output channels:
+ * y[t·4 + r][0..8) = Σ_{k < K} w[t][k][r] · x[offs[k] + 0..8), where offs (i32, bytes) holds each tap's offset
+ * (c·xCs + u·xRs + 4v for k = (c, u, v)), the filters are interleaved by tile (`w[t][k][0..4)`, 16 bytes per k) and
  * row r of the output is at y + (t·4 + r)·ldy. The input's rows are read 8 floats at a time: past the row's end
  * the values are garbage that lands only in columns beyond the output's width, which the caller drops.
  *
@@ -35,28 +36,27 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): 
     mod.addFunctionExport(name, name);
   };
 
-  // ---- convRows ----
+  // ---- convRows: one loop over the taps (offsets from a table), as a GEMM's over k: nested loops over (c, u, v)
+  // with five-tap inner loops spent a third of their time in loop overhead and spilled counters ----
   {
-    const [w, x, xCs, xRs, nC, fR, fW, y, ldy, tiles, segs, rows, yRs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-    const [t, c, u, v, wp, xc, xu, xp, yt] = [13, 14, 15, 16, 17, 18, 19, 20, 21];
-    const acc = [22, 23, 24, 25, 26, 27, 28, 29];
-    const [b0, b1, a] = [30, 31, 32];
-    const [xRow, yRow, seg] = [33, 34, 35];
+    const [w, x, offs, K, y, ldy, tiles, segs, rows, xRs, yRs] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const [t, k, wp, tp, yt, xRow, yRow, seg, at] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
+    const acc = [20, 21, 22, 23, 24, 25, 26, 27];
+    const [b0, b1, a] = [28, 29, 30];
     const rowTerms = (r: number) => [
       set(a, mod.v128.load32_splat(4 * r, 4, geti(wp))),
       set(acc[2 * r]!, madd(binaryen, mod, fma, get(a, v128), get(b0, v128), get(acc[2 * r]!, v128))),
       set(acc[2 * r + 1]!, madd(binaryen, mod, fma, get(a, v128), get(b1, v128), get(acc[2 * r + 1]!, v128))),
     ];
-    const vLoop = [
-      set(b0, mod.v128.load(0, 4, geti(xp))),
-      set(b1, mod.v128.load(16, 4, geti(xp))),
+    const kLoop = [
+      set(at, add(geti(x), mod.i32.load(0, 4, geti(tp)))),
+      set(b0, mod.v128.load(0, 4, geti(at))),
+      set(b1, mod.v128.load(16, 4, geti(at))),
       ...[0, 1, 2, 3].flatMap(rowTerms),
-      bump(xp, c32(4)),
+      bump(tp, c32(4)),
       bump(wp, c32(16)),
-      ...countDown(v, 'v'),
+      ...countDown(k, 'k'),
     ];
-    const uLoop = [set(xp, geti(xu)), set(v, geti(fW)), loop('v', vLoop), bump(xu, geti(xRs)), ...countDown(u, 'u')];
-    const cLoop = [set(xu, geti(xc)), set(u, geti(fR)), loop('u', uLoop), bump(xc, geti(xCs)), ...countDown(c, 'c')];
     const store = (r: number) => [
       mod.v128.store(0, 4, geti(yt), get(acc[2 * r]!, v128)),
       mod.v128.store(16, 4, geti(yt), get(acc[2 * r + 1]!, v128)),
@@ -64,9 +64,9 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): 
     ];
     const tLoop = [
       ...acc.map((r) => set(r, mod.v128.const(new Array(16).fill(0)))),
-      set(xc, geti(x)),
-      set(c, geti(nC)),
-      loop('c', cLoop),
+      set(tp, geti(offs)),
+      set(k, geti(K)),
+      loop('k', kLoop),
       ...[0, 1, 2, 3].flatMap(store),
       ...countDown(t, 't'),
     ];
@@ -81,7 +81,7 @@ export function addConvFunctions(binaryen: Binaryen, mod: Module, fma = false): 
       set(y, add(geti(yRow), geti(yRs))),
       ...countDown(rows, 'row'),
     ];
-    fn('convRows', Array(13).fill(i32), [...Array(9).fill(i32), ...Array(11).fill(v128), ...Array(3).fill(i32)], [loop('row', rowLoop)]);
+    fn('convRows', Array(11).fill(i32), [...Array(9).fill(i32), ...Array(11).fill(v128)], [loop('row', rowLoop)]);
   }
 
   // ---- im2colTaps / col2imTaps: one loop nest over (c, u, v, i), moving outW floats per step ----

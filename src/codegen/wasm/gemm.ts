@@ -124,16 +124,14 @@ type GatherArgs = [
 type ConvRowsArgs = [
   w: number,
   x: number,
-  xCs: number,
-  xRs: number,
-  nC: number,
-  fR: number,
-  fW: number,
+  offs: number,
+  K: number,
   y: number,
   ldy: number,
   tiles: number,
   segs: number,
   rows: number,
+  xRs: number,
   yRs: number,
 ];
 type Im2colArgs = [x: number, xCs: number, xRs: number, nC: number, fR: number, fW: number, outR: number, outW: number, dst: number, ldd: number];

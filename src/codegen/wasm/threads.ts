@@ -65,8 +65,7 @@ function runList(kernels: ((...a: number[]) => void)[], a: Float64Array, begin: 
     else if (kernel === 2) packB!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!);
     else if (kernel === 3) packBT4!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!);
     else if (kernel === 4) packBTScalar!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!);
-    else if (kernel === 5)
-      convRows!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!, a[q + 11]!, a[q + 12]!);
+    else if (kernel === 5) convRows!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!, a[q + 10]!);
     else if (kernel === 6) im2colTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!);
     else if (kernel === 7) col2imTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!, a[q + 6]!, a[q + 7]!, a[q + 8]!, a[q + 9]!);
     else if (kernel === 8) sparseTaps!(a[q]!, a[q + 1]!, a[q + 2]!, a[q + 3]!, a[q + 4]!, a[q + 5]!);
