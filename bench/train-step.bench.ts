@@ -99,6 +99,9 @@ for (const net of values.nets!.split(',')) {
       ],
     }),
   );
+  // V8 optimizes a step's many small functions over its first few hundred calls: warm each up first (1,000 calls
+  // or 10 s), as bench/bench.ts does.
+  for (const f of fns) for (let s = 0, t0 = performance.now(); s < 1000 && performance.now() - t0 < 10_000; s++) f(s % (n / bs));
   const times: number[][] = modes.map(() => []);
   const runSteps = net === 'shallow' ? steps : Math.max(10, Math.floor(steps / 10));
   for (let c = 0; c < chunks + 1; c++) {
