@@ -89,17 +89,34 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const xDirect = imagesInPlace(x, g);
     const yDirect = outWp === outW && tiles * 4 === O ? inHeap(y) : undefined;
     const {
-      offs: [xOff, wOff, tapOff, yOff],
+      offs: [xOff, wInOff, wOff, tapOff, yOff],
       mem,
-    } = layout(xDirect === undefined ? batch * C * Hp * Wp + 16 + fW : 0, tiles * K * 4, K, yDirect === undefined ? batch * tiles * 4 * plane : 0);
+    } = layout(
+      xDirect === undefined ? batch * C * Hp * Wp + 16 + fW : 0,
+      inHeap(w) === undefined ? O * K : 0,
+      tiles * K * 4,
+      K,
+      yDirect === undefined ? batch * tiles * 4 * plane : 0,
+    );
     // Each tap's byte offset in an image, k = (c, u, v).
     const taps = new Int32Array(mem.buffer, mem.byteOffset + 4 * tapOff!, K);
     for (let c = 0, k = 0; c < C; c++) for (let u = 0; u < fR; u++) for (let v = 0; v < fW; v++, k++) taps[k] = 4 * (c * Hp * Wp + u * Wp + v);
     if (xDirect === undefined) stageImages(x, g, mem, xOff!);
     const [xBase, yBase] = [xDirect ?? 4 * xOff!, yDirect ?? 4 * yOff!];
-    // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O).
-    mem.fill(0, wOff!, wOff! + tiles * K * 4);
-    for (let o = 0; o < O; o++) filterTaps(w, o, g, flip, mem, wOff! + (o >> 2) * K * 4 + (o & 3), 4);
+    // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O), tap k = (c, q) flipped as
+    // the op flips: by copy4 over (tile, row, channel, tap), then the last partial tile's rows.
+    let wAt = inHeap(w);
+    if (wAt === undefined) {
+      mem.set(w.subarray(0, O * K), wInOff!);
+      wAt = 4 * wInOff!;
+    }
+    const F = fR * fW;
+    const [dir, first] = flip ? [-1, F - 1] : [1, 0];
+    const interleave = (t0: number, nTiles: number, rows: number) =>
+      wasm.direct.copy4(wAt! + 4 * (4 * t0 * K + first), 4 * (wOff! + 4 * t0 * K), nTiles, rows, C, F, 16 * K, 4 * K, 4 * F, 4 * dir, 16 * K, 4, 16 * F, 16);
+    if (O % 4) mem.fill(0, wOff! + (tiles - 1) * K * 4, wOff! + tiles * K * 4);
+    if (O >= 4) interleave(0, Math.floor(O / 4), 4);
+    if (O % 4) interleave(Math.floor(O / 4), 1, O % 4);
     const imageIn = 4 * C * Hp * Wp;
     const imageOut = 4 * tiles * 4 * plane;
     // Output rows (image, row) split over the threads; one call per image's run of rows.
