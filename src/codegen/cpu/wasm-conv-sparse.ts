@@ -10,6 +10,8 @@ export interface ConvWorkspace {
   layout(...sizes: number[]): { offs: number[]; mem: Float32Array };
   /** The byte address of a float32 array in the heap, if it is one. */
   inHeap(a: TypedArray): number | undefined;
+  /** The byte address of a's first n floats in the module's memory: in place in the heap, else copied to `off`. */
+  addressIn(a: TypedArray, n: number, mem: Float32Array, off: number): number;
   /** The batch of images into mem at off, each channel zero-padded to Hp × Wp. */
   stageImages(src: TypedArray, g: ConvGeometry, mem: Float32Array, off: number): void;
 }
@@ -73,11 +75,7 @@ export function sparseConvKernels(wasm: WasmGemm, ws: ConvWorkspace) {
 
   /** gz into the workspace unless in the heap; its byte address, or undefined if it is not all finite. */
   function finiteGradient(gz: TypedArray, n: number, mem: Float32Array, off: number): number | undefined {
-    let at = ws.inHeap(gz);
-    if (at === undefined) {
-      mem.set(gz.subarray(0, n), off);
-      at = 4 * off;
-    }
+    const at = ws.addressIn(gz, n, mem, off);
     return wasm.direct.allFinite(at, n) ? at : undefined;
   }
 
@@ -188,11 +186,7 @@ export function sparseConvKernels(wasm: WasmGemm, ws: ConvWorkspace) {
     // Filter o's taps (c, u, v) as the op flips them, in rows of eight (zeros past fW and past C·fR rows).
     mem.fill(0, wOff!, wOff! + O * filter);
     const F = fR * fW;
-    let wAt = ws.inHeap(w);
-    if (wAt === undefined) {
-      mem.set(w.subarray(0, O * C * F), wInOff!);
-      wAt = 4 * wInOff!;
-    }
+    const wAt = ws.addressIn(w, O * C * F, mem, wInOff!);
     const [dir, first] = flip ? [-1, F - 1] : [1, 0];
     wasm.direct.copy4(
       wAt + 4 * first,

@@ -42,6 +42,13 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
 
   /** The byte address of an array the kernels can use in place (in the heap), if it is one. */
   const inHeap = (a: TypedArray) => (a instanceof Float32Array ? wasm.heap?.addressOf(a) : undefined);
+  /** The byte address of `a`'s first n floats in the module's memory: in place in the heap, else copied to `off`. */
+  const addressIn = (a: TypedArray, n: number, mem: Float32Array, off: number): number => {
+    const at = inHeap(a);
+    if (at !== undefined) return at;
+    mem.set(a.subarray(0, n), off);
+    return 4 * off;
+  };
   /** Images used in place where they need no padding and are in the heap. */
   const imagesInPlace = (x: TypedArray, g: ConvGeometry) => (g.padR === 0 && g.padW === 0 ? inHeap(x) : undefined);
 
@@ -76,7 +83,7 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     }
   }
 
-  const sparse = sparseConvKernels(wasm, { layout, inHeap, stageImages });
+  const sparse = sparseConvKernels(wasm, { layout, inHeap, addressIn, stageImages });
 
   function forward(g: ConvGeometry, x: TypedArray, w: TypedArray, flip: boolean, y: TypedArray): boolean {
     if (!takes(g)) return false;
@@ -105,15 +112,11 @@ export function wasmConvKernels(wasm: WasmGemm): ConvKernels {
     const [xBase, yBase] = [xDirect ?? 4 * xOff!, yDirect ?? 4 * yOff!];
     // Filters interleaved by tiles of 4 output channels: wI[t][k][r] (zero rows past O), tap k = (c, q) flipped as
     // the op flips: by copy4 over (tile, row, channel, tap), then the last partial tile's rows.
-    let wAt = inHeap(w);
-    if (wAt === undefined) {
-      mem.set(w.subarray(0, O * K), wInOff!);
-      wAt = 4 * wInOff!;
-    }
+    const wAt = addressIn(w, O * K, mem, wInOff!);
     const F = fR * fW;
     const [dir, first] = flip ? [-1, F - 1] : [1, 0];
     const interleave = (t0: number, nTiles: number, rows: number) =>
-      wasm.direct.copy4(wAt! + 4 * (4 * t0 * K + first), 4 * (wOff! + 4 * t0 * K), nTiles, rows, C, F, 16 * K, 4 * K, 4 * F, 4 * dir, 16 * K, 4, 16 * F, 16);
+      wasm.direct.copy4(wAt + 4 * (4 * t0 * K + first), 4 * (wOff! + 4 * t0 * K), nTiles, rows, C, F, 16 * K, 4 * K, 4 * F, 4 * dir, 16 * K, 4, 16 * F, 16);
     if (O % 4) mem.fill(0, wOff! + (tiles - 1) * K * 4, wOff! + tiles * K * 4);
     if (O >= 4) interleave(0, Math.floor(O / 4), 4);
     if (O % 4) interleave(Math.floor(O / 4), 1, O % 4);
